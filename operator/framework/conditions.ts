@@ -1,0 +1,101 @@
+// Condition math shared by every controller: lastTransitionTime moves only when status,
+// reason or message change, conditions stay sorted, and Ready is derived, never set by hand.
+
+export type ConditionStatus = "True" | "False" | "Unknown";
+
+export interface Condition {
+  type: string;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface ConditionInput {
+  type: string;
+  status: ConditionStatus | boolean;
+  reason: string;
+  message?: string;
+}
+
+/** Which conditions Ready summarizes: positive ones must be True, negative ones must not be. */
+export interface ReadyPolicy {
+  positive: readonly string[];
+  negative?: readonly string[];
+}
+
+export const READY = "Ready";
+export const STALLED = "Stalled";
+export const RECONCILING = "Reconciling";
+
+function normalize(status: ConditionStatus | boolean): ConditionStatus {
+  return status === true ? "True" : status === false ? "False" : status;
+}
+
+/** Returns `conditions` with `input` set; an unchanged condition keeps its lastTransitionTime. */
+export function setCondition(
+  conditions: readonly Condition[],
+  input: ConditionInput,
+  generation: number | undefined,
+  now: Date,
+): Condition[] {
+  const status = normalize(input.status);
+  const message = input.message ?? "";
+  const existing = conditions.find((condition) => condition.type === input.type);
+  const unchanged =
+    existing !== undefined &&
+    existing.status === status &&
+    existing.reason === input.reason &&
+    existing.message === message;
+  const next: Condition = {
+    type: input.type,
+    status,
+    reason: input.reason,
+    message,
+    lastTransitionTime: unchanged ? existing.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    ...(generation === undefined ? {} : { observedGeneration: generation }),
+  };
+  return sortConditions([...conditions.filter((condition) => condition.type !== input.type), next]);
+}
+
+export function removeCondition(conditions: readonly Condition[], type: string): Condition[] {
+  return conditions.filter((condition) => condition.type !== type);
+}
+
+export function findCondition(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition | undefined {
+  return conditions?.find((condition) => condition.type === type);
+}
+
+export function isConditionTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
+  return findCondition(conditions, type)?.status === "True";
+}
+
+/** Ready first, then alphabetical: stable output means no status writes from reordering. */
+export function sortConditions(conditions: readonly Condition[]): Condition[] {
+  return [...conditions].sort((a, b) =>
+    a.type === READY ? -1 : b.type === READY ? 1 : a.type.localeCompare(b.type),
+  );
+}
+
+/** Derives Ready from the other conditions: the first blocking one explains why not. */
+export function summarizeReady(conditions: readonly Condition[], policy: ReadyPolicy): ConditionInput {
+  for (const type of policy.positive) {
+    const condition = findCondition(conditions, type);
+    if (!condition)
+      return { type: READY, status: "Unknown", reason: "Pending", message: `${type} not yet known` };
+    if (condition.status !== "True") {
+      return { type: READY, status: "False", reason: condition.reason, message: condition.message };
+    }
+  }
+  for (const type of policy.negative ?? []) {
+    const condition = findCondition(conditions, type);
+    if (condition?.status === "True") {
+      return { type: READY, status: "False", reason: condition.reason, message: condition.message };
+    }
+  }
+  return { type: READY, status: "True", reason: "Succeeded", message: "all conditions are met" };
+}

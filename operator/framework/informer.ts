@@ -1,0 +1,225 @@
+// One shared list+watch cache per resource type: lists with resourceVersion, watches with
+// bookmarks, relists after 410 Gone, and restarts with backoff after any other error.
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Logger } from "winston";
+import { KubeApiError, type KubeApi, type WatchEvent } from "./kube-api.js";
+import { backoffDelay } from "./outcome.js";
+import { apiVersionOf, objectKey, type ResourceType } from "./resource.js";
+
+export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+export type ChangeHandler<T> = (type: ChangeType, object: T, previous: T | undefined) => void;
+
+export interface InformerOptions {
+  watchTimeoutSeconds?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  onRestart?: (reason: string) => void;
+}
+
+export class Informer<T extends KubernetesObject = KubernetesObject> {
+  private readonly store = new Map<string, T>();
+  private readonly handlers = new Set<ChangeHandler<T>>();
+  private resourceVersion = "";
+  private synced = false;
+  private readonly syncWaiters: Array<() => void> = [];
+  private running: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly api: KubeApi,
+    readonly resource: ResourceType,
+    private readonly log: Logger,
+    private readonly options: InformerOptions = {},
+  ) {}
+
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.store.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  list(namespace?: string): T[] {
+    const all = [...this.store.values()];
+    return namespace === undefined ? all : all.filter((object) => object.metadata?.namespace === namespace);
+  }
+
+  subscribe(handler: ChangeHandler<T>): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async waitForSync(): Promise<void> {
+    if (this.synced) return;
+    await new Promise<void>((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    let needsList = true;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (needsList) {
+          await this.relist();
+          needsList = false;
+        }
+        await this.watchOnce();
+        failures = 0;
+      } catch (error) {
+        if (this.abort.signal.aborted) break;
+        const gone = error instanceof KubeApiError && error.status === 410;
+        needsList ||= gone || this.resourceVersion === "";
+        const reason = gone ? "Gone" : error instanceof KubeApiError ? error.reason : "Error";
+        this.options.onRestart?.(reason);
+        if (gone) continue;
+        const delay = backoffDelay(
+          failures++,
+          this.options.backoffBaseMs ?? 500,
+          this.options.backoffCapMs ?? 30_000,
+        );
+        this.log.warn("watch failed; restarting", {
+          resource: this.resource.plural,
+          error: error instanceof Error ? error.message : String(error),
+          retryInMs: delay,
+        });
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private async relist(): Promise<void> {
+    const { items, resourceVersion } = await this.api.list<T>(this.resource);
+    const seen = new Set<string>();
+    for (const item of items) {
+      const key = objectKey(item);
+      seen.add(key);
+      this.upsert(item);
+    }
+    for (const [key, object] of this.store) {
+      if (!seen.has(key)) {
+        this.store.delete(key);
+        this.emit("DELETED", object, object);
+      }
+    }
+    this.resourceVersion = resourceVersion;
+    if (!this.synced) {
+      this.synced = true;
+      this.syncWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  private async watchOnce(): Promise<void> {
+    const timeoutSeconds = this.options.watchTimeoutSeconds ?? 240 + Math.floor(Math.random() * 60);
+    await this.api.watch<T>(
+      this.resource,
+      undefined,
+      { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
+      (event) => this.handle(event),
+      { signal: this.abort.signal, idleTimeoutMs: (timeoutSeconds + 30) * 1000 },
+    );
+  }
+
+  private handle(event: WatchEvent<T>): void {
+    if (event.type === "ERROR") {
+      const status = event.object as unknown as { code?: number; reason?: string; message?: string };
+      throw new KubeApiError(
+        status.code ?? 500,
+        status.reason ?? "WatchError",
+        status.message ?? "watch error",
+      );
+    }
+    const object = { ...event.object, apiVersion: apiVersionOf(this.resource), kind: this.resource.kind };
+    this.resourceVersion = object.metadata?.resourceVersion ?? this.resourceVersion;
+    if (event.type === "BOOKMARK") return;
+    if (event.type === "DELETED") {
+      const key = objectKey(object);
+      const previous = this.store.get(key);
+      this.store.delete(key);
+      this.emit("DELETED", object, previous);
+      return;
+    }
+    this.upsert(object);
+  }
+
+  private upsert(object: T): void {
+    const key = objectKey(object);
+    const previous = this.store.get(key);
+    if (previous?.metadata?.resourceVersion === object.metadata?.resourceVersion) return;
+    this.store.set(key, object);
+    this.emit(previous ? "MODIFIED" : "ADDED", object, previous);
+  }
+
+  private emit(type: ChangeType, object: T, previous: T | undefined): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(type, object, previous);
+      } catch (error) {
+        this.log.error("informer handler failed", { resource: this.resource.plural, error: String(error) });
+      }
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Shares one informer per resource type among every controller that watches it. */
+export class InformerRegistry {
+  private readonly informers = new Map<string, Informer>();
+
+  constructor(
+    private readonly api: KubeApi,
+    private readonly log: Logger,
+    private readonly options: (resource: ResourceType) => InformerOptions = () => ({}),
+  ) {}
+
+  for<T extends KubernetesObject>(resource: ResourceType): Informer<T> {
+    const id = `${apiVersionOf(resource)}/${resource.plural}`;
+    let informer = this.informers.get(id);
+    if (!informer) {
+      informer = new Informer(this.api, resource, this.log, this.options(resource));
+      this.informers.set(id, informer);
+    }
+    return informer as unknown as Informer<T>;
+  }
+
+  get all(): Informer[] {
+    return [...this.informers.values()];
+  }
+
+  startAll(): void {
+    for (const informer of this.informers.values()) informer.start();
+  }
+
+  async waitForSync(): Promise<void> {
+    await Promise.all(this.all.map((informer) => informer.waitForSync()));
+  }
+
+  get synced(): boolean {
+    return this.all.every((informer) => informer.hasSynced);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.all.map((informer) => informer.stop()));
+  }
+}

@@ -1,0 +1,218 @@
+// The one HTTP client to the API server: JSON requests, server-side apply, status patches
+// and streaming watches, authenticated from a KubeConfig. Errors carry the HTTP status.
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import fetch, { type RequestInit, type Response } from "node-fetch";
+import { apiVersionOf, collectionPath, objectPath, type ResourceType } from "./resource.js";
+
+export class KubeApiError extends Error {
+  override readonly name = "KubeApiError";
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const isNotFound = (error: unknown): boolean => error instanceof KubeApiError && error.status === 404;
+export const isConflict = (error: unknown): boolean => error instanceof KubeApiError && error.status === 409;
+
+export interface ListResult<T> {
+  items: T[];
+  resourceVersion: string;
+}
+
+export interface WatchEvent<T> {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: T;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+export const patchTypes = {
+  merge: "application/merge-patch+json",
+  json: "application/json-patch+json",
+  apply: "application/apply-patch+yaml",
+} as const;
+
+export class KubeApi {
+  private readonly server: string;
+
+  constructor(private readonly kubeConfig: KubeConfig) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig has no current cluster");
+    this.server = cluster.server.replace(/\/$/, "");
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const response = await this.send(method, path, options);
+    const text = await response.text();
+    if (!response.ok) throw errorFromResponse(method, path, response.status, text);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  async get<T extends KubernetesObject>(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<T> {
+    return this.request<T>("GET", objectPath(resource, namespace, name));
+  }
+
+  async list<T extends KubernetesObject>(
+    resource: ResourceType,
+    namespace?: string,
+    query: Query = {},
+  ): Promise<ListResult<T>> {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion: string;
+    do {
+      const page = await this.request<{
+        items: T[];
+        metadata: { resourceVersion: string; continue?: string };
+      }>("GET", collectionPath(resource, namespace), {
+        query: { limit: 500, ...query, continue: continueToken },
+      });
+      const apiVersion = apiVersionOf(resource);
+      for (const item of page.items) items.push({ ...item, apiVersion, kind: resource.kind });
+      resourceVersion = page.metadata.resourceVersion;
+      continueToken = page.metadata.continue || undefined;
+    } while (continueToken);
+    return { items, resourceVersion };
+  }
+
+  async create<T extends KubernetesObject>(resource: ResourceType, object: T): Promise<T> {
+    return this.request<T>("POST", collectionPath(resource, object.metadata?.namespace), { body: object });
+  }
+
+  /** Server-side apply: the manager owns exactly the fields in `object`. */
+  async apply<T extends KubernetesObject>(
+    resource: ResourceType,
+    object: T,
+    fieldManager: string,
+  ): Promise<T> {
+    const name = object.metadata?.name ?? "";
+    return this.request<T>("PATCH", objectPath(resource, object.metadata?.namespace, name), {
+      query: { fieldManager, force: true },
+      body: object,
+      contentType: patchTypes.apply,
+    });
+  }
+
+  async patch<T extends KubernetesObject>(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    contentType: string,
+    subresource?: "status",
+  ): Promise<T> {
+    const path = objectPath(resource, namespace, name) + (subresource ? `/${subresource}` : "");
+    return this.request<T>("PATCH", path, { body: patch, contentType });
+  }
+
+  async delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    propagationPolicy: "Background" | "Foreground" | "Orphan" = "Background",
+  ): Promise<void> {
+    await this.request("DELETE", objectPath(resource, namespace, name), {
+      body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy },
+    });
+  }
+
+  /**
+   * Streams watch events until the server closes the watch, `signal` aborts, or nothing
+   * (not even a bookmark) arrives for `idleTimeoutMs` — client-node's Watch has no such timeout.
+   */
+  async watch<T>(
+    resource: ResourceType,
+    namespace: string | undefined,
+    query: Query,
+    onEvent: (event: WatchEvent<T>) => void,
+    options: { signal: AbortSignal; idleTimeoutMs: number },
+  ): Promise<void> {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    options.signal.addEventListener("abort", abort, { once: true });
+    let idle = setTimeout(abort, options.idleTimeoutMs);
+    try {
+      const response = await this.send("GET", collectionPath(resource, namespace), {
+        query: { ...query, watch: true },
+        signal: controller.signal,
+      });
+      if (!response.ok)
+        throw errorFromResponse(
+          "WATCH",
+          collectionPath(resource, namespace),
+          response.status,
+          await response.text(),
+        );
+      let buffered = "";
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        clearTimeout(idle);
+        idle = setTimeout(abort, options.idleTimeoutMs);
+        buffered += chunk.toString("utf8");
+        let newline: number;
+        while ((newline = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line) onEvent(JSON.parse(line) as WatchEvent<T>);
+        }
+      }
+    } catch (error) {
+      if (controller.signal.aborted && !options.signal.aborted) {
+        throw new KubeApiError(0, "WatchIdle", `watch idle for ${options.idleTimeoutMs} ms`);
+      }
+      if (!options.signal.aborted) throw error;
+    } finally {
+      clearTimeout(idle);
+      options.signal.removeEventListener("abort", abort);
+    }
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal },
+  ): Promise<Response> {
+    const url = new URL(this.server + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const init = (await this.kubeConfig.applyToFetchOptions({}));
+    const headers: Record<string, string> = {
+      ...(init.headers as Record<string, string>),
+      Accept: "application/json",
+    };
+    if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
+    return fetch(url.toString(), {
+      ...init,
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      // node-fetch's AbortSignal type predates the DOM one; they are compatible at run time.
+      signal: options.signal as RequestInit["signal"],
+    });
+  }
+}
+
+function errorFromResponse(method: string, path: string, status: number, text: string): KubeApiError {
+  let reason = String(status);
+  let message = text.slice(0, 500);
+  try {
+    const body = JSON.parse(text) as { reason?: string; message?: string };
+    reason = body.reason ?? reason;
+    message = body.message ?? message;
+  } catch {
+    // not a Status object: keep the raw text
+  }
+  return new KubeApiError(status, reason, `${method} ${path}: ${status} ${message}`);
+}

@@ -1,0 +1,47 @@
+// Prometheus metrics of the framework (reconciles, queue depth, watch restarts, leadership),
+// on one registry that the HTTP server exposes at /metrics.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export class OperatorMetrics {
+  readonly registry = new Registry();
+  readonly reconciles = new Counter({
+    name: "mediaplane_reconcile_total",
+    help: "Reconciles by controller and result (done, requeue, temporary_error, permanent_error, error)",
+    labelNames: ["controller", "result"] as const,
+    registers: [this.registry],
+  });
+  readonly reconcileSeconds = new Histogram({
+    name: "mediaplane_reconcile_duration_seconds",
+    help: "Time spent in one reconcile",
+    labelNames: ["controller"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: "mediaplane_workqueue_depth",
+    help: "Keys waiting in a controller's queue",
+    labelNames: ["controller"] as const,
+    registers: [this.registry],
+  });
+  readonly watchRestarts = new Counter({
+    name: "mediaplane_watch_restarts_total",
+    help: "Watch restarts by resource and reason (Gone means a relist)",
+    labelNames: ["resource", "reason"] as const,
+    registers: [this.registry],
+  });
+  readonly statusWrites = new Counter({
+    name: "mediaplane_status_writes_total",
+    help: "Status subresource patches by controller",
+    labelNames: ["controller"] as const,
+    registers: [this.registry],
+  });
+  readonly leader = new Gauge({
+    name: "mediaplane_leader",
+    help: "1 while this process holds the leader lease",
+    registers: [this.registry],
+  });
+
+  constructor(collectProcessMetrics = true) {
+    if (collectProcessMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+}

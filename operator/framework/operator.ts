@@ -1,0 +1,150 @@
+// The Operator: wires controllers to one API client, one informer per kind, an Event
+// recorder, metrics, leader election and the probe server; starts and stops them in order.
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { hostname } from "node:os";
+import type { Logger } from "winston";
+import { Controller, type ControllerOptions } from "./controller.js";
+import { EventRecorder } from "./events.js";
+import { InformerRegistry } from "./informer.js";
+import { KubeApi } from "./kube-api.js";
+import { LeaderElector } from "./leader-election.js";
+import { OperatorMetrics } from "./metrics.js";
+import { startProbeServer } from "./http-server.js";
+import { builtinResources, type ResourceType } from "./resource.js";
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  log: Logger;
+  fieldManager?: string;
+  identity?: string;
+  metrics?: OperatorMetrics;
+  /** Kinds children may have beyond the built-ins and the controllers' own resources. */
+  extraResources?: ResourceType[];
+  leaderElection?: { enabled: boolean; namespace: string; name: string; leaseDurationSeconds?: number };
+  probes?: { host: string; port: number };
+  shutdownDeadlineMs?: number;
+}
+
+export class Operator {
+  readonly api: KubeApi;
+  readonly metrics: OperatorMetrics;
+  readonly informers: InformerRegistry;
+  private readonly controllers: Array<Controller<KubernetesObject>> = [];
+  private readonly events: EventRecorder;
+  private readonly identity: string;
+  private elector: LeaderElector | undefined;
+  private probes: { port: number; close(): Promise<void> } | undefined;
+  private started = false;
+
+  constructor(private readonly options: OperatorOptions) {
+    this.api = new KubeApi(options.kubeConfig);
+    this.metrics = options.metrics ?? new OperatorMetrics();
+    this.identity = options.identity ?? `${hostname()}-${process.pid}`;
+    this.informers = new InformerRegistry(this.api, options.log, (resource) => ({
+      onRestart: (reason) => this.metrics.watchRestarts.inc({ resource: resource.plural, reason }),
+    }));
+    this.events = new EventRecorder(this.api, "mediaplane", this.identity, options.log);
+  }
+
+  /** Registers a controller; call before start(). */
+  controller<T extends KubernetesObject>(options: ControllerOptions<T>): Controller<T> {
+    if (this.started) throw new Error("register controllers before start()");
+    const controller = new Controller<T>(options, {
+      api: this.api,
+      informers: this.informers,
+      events: this.events,
+      metrics: this.metrics,
+      log: this.options.log,
+      fieldManager: this.options.fieldManager ?? "mediaplane",
+      knownResources: () => this.knownResources(),
+    });
+    this.controllers.push(controller as unknown as Controller<KubernetesObject>);
+    return controller;
+  }
+
+  get ready(): boolean {
+    return this.started && this.informers.synced;
+  }
+
+  get probePort(): number | undefined {
+    return this.probes?.port;
+  }
+
+  get isLeader(): boolean {
+    return this.elector ? this.elector.isLeader : this.started;
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    if (this.options.probes) {
+      this.probes = await startProbeServer({
+        ...this.options.probes,
+        ready: () => this.ready,
+        registry: this.metrics.registry,
+      });
+    }
+    this.informers.startAll();
+    await this.informers.waitForSync();
+    const election = this.options.leaderElection;
+    if (election?.enabled) {
+      this.elector = new LeaderElector(
+        this.api,
+        {
+          ...election,
+          identity: this.identity,
+          onStartedLeading: () => this.setLeading(true),
+          onStoppedLeading: () => this.setLeading(false),
+        },
+        this.options.log,
+      );
+      this.elector.start();
+    } else {
+      this.setLeading(true);
+    }
+    this.options.log.info("operator started", {
+      controllers: this.controllers.map((controller) => controller.options.name),
+      leaderElection: election?.enabled ?? false,
+    });
+  }
+
+  /** Stops watches, lets running reconciles finish within the deadline, releases the lease. */
+  async stop(): Promise<boolean> {
+    const deadline = this.options.shutdownDeadlineMs ?? 20_000;
+    const drained = await Promise.all(
+      this.controllers.map((controller) => controller.queue.shutdown(deadline)),
+    );
+    await this.informers.stopAll();
+    await this.elector?.stop();
+    await this.probes?.close();
+    const clean = drained.every(Boolean);
+    this.options.log.info("operator stopped", { drained: clean });
+    return clean;
+  }
+
+  private setLeading(leading: boolean): void {
+    this.metrics.leader.set(leading ? 1 : 0);
+    for (const controller of this.controllers) {
+      if (leading) {
+        controller.queue.resume();
+        // A new leader reconciles everything once: the previous one may have left work undone.
+        for (const object of this.informers.for(controller.options.resource).list()) {
+          controller.queue.add(
+            object.metadata?.namespace
+              ? `${object.metadata.namespace}/${object.metadata.name}`
+              : (object.metadata?.name ?? ""),
+          );
+        }
+      } else {
+        controller.queue.pause();
+      }
+    }
+  }
+
+  private knownResources(): ResourceType[] {
+    return [
+      ...Object.values(builtinResources),
+      ...this.controllers.map((controller) => controller.options.resource),
+      ...(this.options.extraResources ?? []),
+    ];
+  }
+}
