@@ -25,6 +25,14 @@ export interface ReadyPolicy {
   negative?: readonly string[];
 }
 
+/** A fixed ReadyPolicy, or a function of the object when the summarized conditions depend on its spec. */
+export type ReadyPolicySource<T> = ReadyPolicy | ((object: T) => ReadyPolicy);
+
+/** The policy `source` gives for `object`. */
+export function resolveReadyPolicy<T>(source: ReadyPolicySource<T>, object: T): ReadyPolicy {
+  return typeof source === "function" ? source(object) : source;
+}
+
 export const READY = "Ready";
 export const STALLED = "Stalled";
 export const RECONCILING = "Reconciling";

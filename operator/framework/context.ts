@@ -15,6 +15,8 @@ export interface CacheReader {
     name: string,
   ): T | undefined;
   list<T extends KubernetesObject>(resource: ResourceType, namespace?: string): T[];
+  /** False when the API server does not serve the resource (an optional CRD is not installed). */
+  isServed(resource: ResourceType): boolean;
 }
 
 export interface ChildWriter {

@@ -7,9 +7,10 @@ import {
   RECONCILING,
   STALLED,
   findCondition,
+  resolveReadyPolicy,
   summarizeReady,
   type ConditionInput,
-  type ReadyPolicy,
+  type ReadyPolicySource,
 } from "./conditions.js";
 import { ReconcileContext, type CacheReader, type ChildWriter } from "./context.js";
 import type { EventRecorder } from "./events.js";
@@ -41,8 +42,8 @@ export interface ControllerOptions<T extends KubernetesObject> {
   watches?: WatchMapping[];
   /** Kinds only read from the cache (no events). */
   reads?: ResourceType[];
-  /** Which conditions Ready summarizes. */
-  ready: ReadyPolicy;
+  /** Which conditions Ready summarizes; a function when they depend on the object's spec. */
+  ready: ReadyPolicySource<T>;
   resyncSeconds?: number;
   concurrency?: number;
   retry?: { baseMs?: number; capMs?: number };
@@ -83,6 +84,7 @@ export class Controller<T extends KubernetesObject> {
       this.runtime.informers.for<C>(resource).get(namespace, name),
     list: <C extends KubernetesObject>(resource: ResourceType, namespace?: string) =>
       this.runtime.informers.for<C>(resource).list(namespace),
+    isServed: (resource: ResourceType) => this.runtime.informers.for(resource).isServed,
   };
 
   private subscribe(): void {
@@ -254,7 +256,9 @@ export class Controller<T extends KubernetesObject> {
     observedGeneration: number | undefined,
     readyOverride: ConditionInput | undefined,
   ): Promise<void> {
-    ctx.setCondition(readyOverride ?? summarizeReady(ctx.conditions, this.options.ready));
+    ctx.setCondition(
+      readyOverride ?? summarizeReady(ctx.conditions, resolveReadyPolicy(this.options.ready, object)),
+    );
     const desired = {
       ...ctx.status,
       conditions: ctx.conditions,

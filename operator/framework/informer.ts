@@ -21,6 +21,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   private readonly handlers = new Set<ChangeHandler<T>>();
   private resourceVersion = "";
   private synced = false;
+  private served = true;
   private readonly syncWaiters: Array<() => void> = [];
   private running: Promise<void> | undefined;
   private readonly abort = new AbortController();
@@ -34,6 +35,11 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
 
   get hasSynced(): boolean {
     return this.synced;
+  }
+
+  /** False while the API server does not serve this resource (an optional CRD not installed). */
+  get isServed(): boolean {
+    return this.served;
   }
 
   get(namespace: string | undefined, name: string): T | undefined {
@@ -77,6 +83,14 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         failures = 0;
       } catch (error) {
         if (this.abort.signal.aborted) break;
+        if (error instanceof KubeApiError && error.status === 404 && needsList) {
+          // An optional CRD (e.g. Percona's) is absent: serve an empty cache and look again later.
+          if (this.served) this.log.info("resource not served; will check again", { resource: this.resource.plural });
+          this.served = false;
+          this.markSynced();
+          await sleep(this.options.backoffCapMs ?? 30_000, this.abort.signal);
+          continue;
+        }
         const gone = error instanceof KubeApiError && error.status === 410;
         needsList ||= gone || this.resourceVersion === "";
         const reason = gone ? "Gone" : error instanceof KubeApiError ? error.reason : "Error";
@@ -112,10 +126,14 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       }
     }
     this.resourceVersion = resourceVersion;
-    if (!this.synced) {
-      this.synced = true;
-      this.syncWaiters.splice(0).forEach((resolve) => resolve());
-    }
+    this.served = true;
+    this.markSynced();
+  }
+
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    this.syncWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   private async watchOnce(): Promise<void> {

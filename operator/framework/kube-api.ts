@@ -187,9 +187,10 @@ export class KubeApi {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const init = (await this.kubeConfig.applyToFetchOptions({}));
+    const init = await this.kubeConfig.applyToFetchOptions({});
+    // client-node returns a WHATWG Headers object (it carries the bearer token): copy its entries.
     const headers: Record<string, string> = {
-      ...(init.headers as Record<string, string>),
+      ...Object.fromEntries((init.headers as unknown as Headers | undefined)?.entries() ?? []),
       Accept: "application/json",
     };
     if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";

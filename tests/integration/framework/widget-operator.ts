@@ -1,0 +1,129 @@
+// A small test controller over a test CRD (Widget → one ConfigMap child), so the framework
+// is proven against the real apiserver without any of the product controllers.
+import type { KubeConfig, KubernetesObject, V1ConfigMap } from "@kubernetes/client-node";
+import { ApiextensionsV1Api } from "@kubernetes/client-node";
+import { silentLogger } from "../../../operator/framework/logger.js";
+import { Operator } from "../../../operator/framework/operator.js";
+import { PermanentError, done } from "../../../operator/framework/outcome.js";
+import { builtinResources, type ResourceType } from "../../../operator/framework/resource.js";
+import { waitFor } from "../support/cluster.js";
+
+export const WidgetResource: ResourceType = {
+  group: "framework.mediaplane.test",
+  version: "v1",
+  plural: "widgets",
+  kind: "Widget",
+  namespaced: true,
+};
+
+export const widgetFinalizer = "framework.mediaplane.test/finalizer";
+
+export interface Widget extends KubernetesObject {
+  spec: { value: string; fail?: boolean };
+  status?: Record<string, unknown>;
+}
+
+export async function installWidgetCrd(kubeConfig: KubeConfig): Promise<void> {
+  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
+  const name = "widgets.framework.mediaplane.test";
+  try {
+    await api.createCustomResourceDefinition({
+      body: {
+        metadata: { name },
+        spec: {
+          group: WidgetResource.group,
+          scope: "Namespaced",
+          names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
+          versions: [
+            {
+              name: "v1",
+              served: true,
+              storage: true,
+              subresources: { status: {} },
+              schema: {
+                openAPIV3Schema: {
+                  type: "object",
+                  properties: {
+                    spec: {
+                      type: "object",
+                      properties: { value: { type: "string" }, fail: { type: "boolean" } },
+                    },
+                    status: { type: "object", x_kubernetes_preserve_unknown_fields: true },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      },
+    });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+  }
+  await waitFor(
+    async () => {
+      const crd = await api.readCustomResourceDefinition({ name });
+      return crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
+    },
+    { what: "Widget CRD established" },
+  );
+}
+
+export interface WidgetOperator {
+  operator: Operator;
+  reconciles: () => number;
+  finalizes: () => number;
+}
+
+/** An operator with one Widget controller: ConfigMap `<name>-child` with data.value = spec.value. */
+export function widgetOperator(
+  kubeConfig: KubeConfig,
+  options: { leaderElection?: { namespace: string; name: string }; identity?: string } = {},
+): WidgetOperator {
+  let reconciles = 0;
+  let finalizes = 0;
+  const operator = new Operator({
+    kubeConfig,
+    log: silentLogger(),
+    identity: options.identity,
+    leaderElection: options.leaderElection
+      ? { enabled: true, leaseDurationSeconds: 3, ...options.leaderElection }
+      : undefined,
+    shutdownDeadlineMs: 5000,
+  });
+  operator.controller<Widget>({
+    name: "widget",
+    resource: WidgetResource,
+    finalizer: widgetFinalizer,
+    owns: [builtinResources.ConfigMap],
+    ready: { positive: ["Configured"] },
+    concurrency: 4,
+    retry: { baseMs: 200, capMs: 2000 },
+    reconcile: async (ctx) => {
+      reconciles++;
+      if (ctx.object.spec.fail)
+        throw new PermanentError("InvalidValue", `value ${ctx.object.spec.value} is refused`);
+      const child: V1ConfigMap = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `${ctx.object.metadata?.name}-child` },
+        data: { value: ctx.object.spec.value },
+      };
+      await ctx.children.apply(child);
+      ctx.status.value = ctx.object.spec.value;
+      ctx.setCondition({
+        type: "Configured",
+        status: true,
+        reason: "ChildApplied",
+        message: "child is in place",
+      });
+      await ctx.event("Normal", "Configured", "child is in place");
+      return done;
+    },
+    finalize: async () => {
+      finalizes++;
+      return Promise.resolve(done);
+    },
+  });
+  return { operator, reconciles: () => reconciles, finalizes: () => finalizes };
+}
