@@ -1,0 +1,356 @@
+// Computes a DittoServer's status from what the reconcile observed (StatefulSet, Percona cluster,
+// Secrets, errors): phase, replicas, endpoint and conditions with reasons from one exported table.
+import type { DittoServer } from "../../generated/dittoserver.js";
+import { dittoServerNames } from "./names.js";
+import { referencedSecrets } from "./referenced-secrets.js";
+import type { ReferencedSecret } from "./referenced-secrets.js";
+import { resolveServerSettings } from "./settings.js";
+import type { ServerSettings } from "./settings.js";
+
+export type DittoServerPhase = "Pending" | "Running" | "Stopped" | "Failed" | "Deleting";
+export type DittoServerConditionType = "Available" | "ConfigReady" | "DatabaseReady" | "Progressing";
+type ConditionStatus = "True" | "False" | "Unknown";
+
+interface ReasonDefinition {
+  condition: DittoServerConditionType;
+  status: ConditionStatus;
+  /** One line for docs/dittoserver.md: when the reason is set and what to do about it. */
+  meaning: string;
+}
+
+/** Every reason this controller writes, per condition; docs/dittoserver.md lists this table. */
+export const DITTOSERVER_CONDITION_REASONS = {
+  ConfigApplied: {
+    condition: "ConfigReady",
+    status: "True",
+    meaning: "config.yaml is rendered into <name>-config and every Secret the pod reads exists.",
+  },
+  ConfigNotApplied: {
+    condition: "ConfigReady",
+    status: "Unknown",
+    meaning: "This reconcile stopped before the ConfigMap was applied; the next one retries.",
+  },
+  ApplyFailed: {
+    condition: "ConfigReady",
+    status: "False",
+    meaning: "The API server refused a rendered object; the message carries its answer.",
+  },
+  SecretNotFound: {
+    condition: "ConfigReady",
+    status: "False",
+    meaning: "A Secret the pod reads (S3 credentials or <name>-controlplane) is missing; create it.",
+  },
+  DatabaseAvailable: {
+    condition: "DatabaseReady",
+    status: "True",
+    meaning: "PostgreSQL is ready (Percona state ready) and its connection Secret exists.",
+  },
+  PerconaNotInstalled: {
+    condition: "DatabaseReady",
+    status: "False",
+    meaning:
+      "percona.enabled but the PerconaPGCluster CRD is absent: install the Percona Operator for PostgreSQL v2.",
+  },
+  PerconaClusterNotReady: {
+    condition: "DatabaseReady",
+    status: "False",
+    meaning: "The PerconaPGCluster is not ready yet (initializing, paused or stopping); pods wait for it.",
+  },
+  PerconaClusterFailed: {
+    condition: "DatabaseReady",
+    status: "False",
+    meaning: "The PerconaPGCluster reports state error; see its status and the Percona operator's logs.",
+  },
+  DatabaseSecretNotFound: {
+    condition: "DatabaseReady",
+    status: "False",
+    meaning: "The PostgreSQL connection Secret is missing (Percona writes it once the cluster is ready).",
+  },
+  MinimumReplicasAvailable: {
+    condition: "Available",
+    status: "True",
+    meaning: "A DittoFS pod passes its readiness probe (/health/ready); the file Service serves.",
+  },
+  ScaledToZero: {
+    condition: "Available",
+    status: "False",
+    meaning: "spec.replicas is 0: the server is stopped on purpose, its volumes are kept.",
+  },
+  DatabaseNotReady: {
+    condition: "Available",
+    status: "False",
+    meaning: "No pod is ready because the pods wait for PostgreSQL (see DatabaseReady).",
+  },
+  PodsNotReady: {
+    condition: "Available",
+    status: "False",
+    meaning: "No DittoFS pod passes its readiness probe yet.",
+  },
+  Creating: {
+    condition: "Progressing",
+    status: "True",
+    meaning: "The StatefulSet does not exist yet (first reconcile, or it was deleted).",
+  },
+  WaitingForDatabase: {
+    condition: "Progressing",
+    status: "True",
+    meaning: "Pods wait in their init container until PostgreSQL accepts connections.",
+  },
+  RollingUpdate: {
+    condition: "Progressing",
+    status: "True",
+    meaning: "The pod template changed (image, config hash, ...) and the StatefulSet is replacing the pod.",
+  },
+  PodsStarting: {
+    condition: "Progressing",
+    status: "True",
+    meaning: "Pods are up to date but not ready yet.",
+  },
+  ScalingDown: {
+    condition: "Progressing",
+    status: "True",
+    meaning: "Pods are terminating after spec.replicas went down.",
+  },
+  RolloutComplete: {
+    condition: "Progressing",
+    status: "False",
+    meaning: "The StatefulSet matches the spec; nothing is in flight.",
+  },
+  ReconcileFailed: {
+    condition: "Progressing",
+    status: "False",
+    meaning:
+      "The operator cannot make progress (an error or a missing dependency); see the other conditions.",
+  },
+} as const satisfies Record<string, ReasonDefinition>;
+
+export type DittoServerReason = keyof typeof DITTOSERVER_CONDITION_REASONS;
+
+/** A condition as the framework's setCondition takes it (it adds times and generations). */
+export interface DittoServerConditionInput {
+  type: DittoServerConditionType;
+  status: ConditionStatus;
+  reason: DittoServerReason;
+  message: string;
+}
+
+/** The parts of a StatefulSet the status reads (metadata.generation and its status). */
+export interface ObservedStatefulSet {
+  generation?: number;
+  observedGeneration?: number;
+  replicas?: number;
+  readyReplicas?: number;
+  updatedReplicas?: number;
+  currentRevision?: string;
+  updateRevision?: string;
+}
+
+/** What one reconcile saw; every field is a fact, none is read from the API here. */
+export interface DittoServerObservations {
+  /** The hash the StatefulSet was rendered with (render/index.ts). */
+  configHash: string;
+  /** The ConfigMap was applied in this reconcile. */
+  configApplied: boolean;
+  /** The StatefulSet as read back after applying; undefined when it does not exist (yet). */
+  statefulSet?: ObservedStatefulSet;
+  /** resourceVersion, by name, of the Secrets the pod reads; missing Secrets are absent. */
+  secretVersions: Readonly<Record<string, string | undefined>>;
+  /** With percona.enabled: whether its CRD exists and the cluster's status.state (undefined until set). */
+  percona?: { crdInstalled: boolean; state?: string };
+  /** The error that stopped this reconcile, if any. */
+  error?: { message: string };
+  /** The DittoServer is being finalized. */
+  deleting?: boolean;
+  /** Cluster DNS domain for nfsEndpoint; cluster.local unless told otherwise. */
+  clusterDomain?: string;
+}
+
+export interface ComputedDittoServerStatus {
+  phase: DittoServerPhase;
+  replicas: number;
+  readyReplicas: number;
+  configHash: string;
+  nfsEndpoint: string;
+  perconaClusterName?: string;
+  /** Set these (Ready is derived by the framework with readyPolicyFor). */
+  conditions: DittoServerConditionInput[];
+  /** Remove these if present (DatabaseReady once the server is back on SQLite). */
+  removedConditionTypes: DittoServerConditionType[];
+}
+
+/** Which conditions Ready summarizes for `server` (the framework's ReadyPolicy shape). */
+export function readyPolicyFor(server: DittoServer): { positive: string[]; negative: string[] } {
+  const usesDatabase = resolveServerSettings(server).database.kind === "postgres";
+  return {
+    positive: ["ConfigReady", ...(usesDatabase ? ["DatabaseReady"] : []), "Available"],
+    negative: ["Progressing"],
+  };
+}
+
+function condition(reason: DittoServerReason, message: string): DittoServerConditionInput {
+  const definition = DITTOSERVER_CONDITION_REASONS[reason];
+  return { type: definition.condition, status: definition.status, reason, message };
+}
+
+function missingSecrets(secrets: ReferencedSecret[], observed: DittoServerObservations): ReferencedSecret[] {
+  return secrets.filter(({ name }) => observed.secretVersions[name] === undefined);
+}
+
+function configCondition(
+  server: DittoServer,
+  secrets: ReferencedSecret[],
+  observed: DittoServerObservations,
+): DittoServerConditionInput {
+  if (observed.error !== undefined) return condition("ApplyFailed", observed.error.message);
+  if (!observed.configApplied) {
+    return condition(
+      "ConfigNotApplied",
+      `ConfigMap ${dittoServerNames.configMap(server)} was not applied yet`,
+    );
+  }
+  const missing = missingSecrets(
+    secrets.filter(({ purpose }) => purpose !== "database"),
+    observed,
+  );
+  if (missing.length > 0) {
+    const list = missing.map(
+      ({ name, purpose }) => `${name} (${purpose === "s3" ? "S3 credentials" : purpose})`,
+    );
+    return condition(
+      "SecretNotFound",
+      `Secret ${list.join(", ")} not found in namespace ${server.metadata.namespace}`,
+    );
+  }
+  return condition(
+    "ConfigApplied",
+    `config.yaml rendered into ConfigMap ${dittoServerNames.configMap(server)}`,
+  );
+}
+
+function databaseCondition(
+  settings: ServerSettings,
+  secrets: ReferencedSecret[],
+  observed: DittoServerObservations,
+): DittoServerConditionInput | undefined {
+  if (settings.database.kind !== "postgres") return undefined;
+  const secretName = settings.database.secret.secretName;
+  const percona = settings.percona;
+  if (percona !== undefined) {
+    if (observed.percona?.crdInstalled !== true) {
+      return condition(
+        "PerconaNotInstalled",
+        "the CRD perconapgclusters.pgv2.percona.com is missing: install the Percona Operator for " +
+          "PostgreSQL v2, or set percona.enabled to false",
+      );
+    }
+    const state = observed.percona.state;
+    if (state === "error") {
+      return condition("PerconaClusterFailed", `PerconaPGCluster ${percona.clusterName} reports state error`);
+    }
+    if (state !== "ready") {
+      return condition(
+        "PerconaClusterNotReady",
+        `PerconaPGCluster ${percona.clusterName} is ${state ?? "not reporting a state yet"}`,
+      );
+    }
+  }
+  if (missingSecrets(secrets, observed).some(({ name }) => name === secretName)) {
+    const origin =
+      percona === undefined
+        ? "create it (database.postgresSecretRef)"
+        : `PerconaPGCluster ${percona.clusterName} writes it once ready`;
+    return condition("DatabaseSecretNotFound", `Secret ${secretName} not found: ${origin}`);
+  }
+  return condition(
+    "DatabaseAvailable",
+    percona === undefined
+      ? `PostgreSQL settings from Secret ${secretName}`
+      : `PerconaPGCluster ${percona.clusterName} is ready; settings from Secret ${secretName}`,
+  );
+}
+
+function availableCondition(
+  desired: number,
+  ready: number,
+  databaseReady: boolean,
+): DittoServerConditionInput {
+  if (ready >= 1) return condition("MinimumReplicasAvailable", `${ready} of ${desired} pods ready`);
+  if (desired === 0) return condition("ScaledToZero", "spec.replicas is 0; volumes are kept");
+  if (!databaseReady) return condition("DatabaseNotReady", "pods wait for PostgreSQL (see DatabaseReady)");
+  return condition("PodsNotReady", `0 of ${desired} pods ready`);
+}
+
+function progressingCondition(
+  desired: number,
+  databaseReady: boolean,
+  failed: boolean,
+  statefulSet: ObservedStatefulSet | undefined,
+): DittoServerConditionInput {
+  if (failed) return condition("ReconcileFailed", "the operator cannot proceed; see the other conditions");
+  if (statefulSet === undefined) return condition("Creating", "the StatefulSet does not exist yet");
+  const current = statefulSet.replicas ?? 0;
+  const ready = statefulSet.readyReplicas ?? 0;
+  if (desired === 0) {
+    return current > 0
+      ? condition("ScalingDown", `${current} pods terminating`)
+      : condition("RolloutComplete", "scaled to zero");
+  }
+  if (!databaseReady)
+    return condition("WaitingForDatabase", "pods wait for PostgreSQL to accept connections");
+  const unobserved =
+    statefulSet.generation !== undefined && (statefulSet.observedGeneration ?? 0) < statefulSet.generation;
+  const revisionsDiffer =
+    statefulSet.updateRevision !== undefined && statefulSet.currentRevision !== statefulSet.updateRevision;
+  if (unobserved || revisionsDiffer || (statefulSet.updatedReplicas ?? 0) < desired) {
+    return condition("RollingUpdate", `${statefulSet.updatedReplicas ?? 0} of ${desired} pods updated`);
+  }
+  if (current > desired) return condition("ScalingDown", `${current - desired} pods terminating`);
+  if (ready < desired) return condition("PodsStarting", `${ready} of ${desired} pods ready`);
+  return condition("RolloutComplete", `${ready} of ${desired} pods ready and up to date`);
+}
+
+function phaseOf(
+  observed: DittoServerObservations,
+  failed: boolean,
+  desired: number,
+  ready: number,
+): DittoServerPhase {
+  if (observed.deleting === true) return "Deleting";
+  if (failed) return "Failed";
+  if (desired === 0) return "Stopped";
+  return ready >= 1 ? "Running" : "Pending";
+}
+
+/** The status of `server` given `observed`; pure, so every reconcile path can write it. */
+export function computeDittoServerStatus(
+  server: DittoServer,
+  observed: DittoServerObservations,
+): ComputedDittoServerStatus {
+  const settings = resolveServerSettings(server);
+  const secrets = referencedSecrets(server, settings);
+  const database = databaseCondition(settings, secrets, observed);
+  const databaseReady = database === undefined || database.status === "True";
+  const failed =
+    observed.error !== undefined ||
+    database?.reason === "PerconaNotInstalled" ||
+    database?.reason === "PerconaClusterFailed";
+  const desired = settings.replicas;
+  const ready = observed.statefulSet?.readyReplicas ?? 0;
+  const conditions = [
+    configCondition(server, secrets, observed),
+    ...(database === undefined ? [] : [database]),
+    availableCondition(desired, ready, databaseReady),
+    progressingCondition(desired, databaseReady, failed, observed.statefulSet),
+  ];
+  const clusterDomain = observed.clusterDomain ?? "cluster.local";
+  return {
+    phase: phaseOf(observed, failed, desired, ready),
+    replicas: observed.statefulSet?.replicas ?? 0,
+    readyReplicas: ready,
+    configHash: observed.configHash,
+    nfsEndpoint: `${dittoServerNames.fileService(server)}.${settings.namespace}.svc.${clusterDomain}:${settings.nfs.servicePort}`,
+    ...(settings.percona === undefined ? {} : { perconaClusterName: settings.percona.clusterName }),
+    conditions,
+    removedConditionTypes: database === undefined ? ["DatabaseReady"] : [],
+  };
+}

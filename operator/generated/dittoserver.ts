@@ -1,0 +1,164 @@
+// Generated from crds/dittoserver.yaml by tests/codegen/crd-types.ts (npm run gen:types).
+// Do not edit: change the CRD and regenerate, so the schema stays the one source of truth.
+import type { V1ObjectMeta } from "@kubernetes/client-node";
+
+export const DittoServerResource = {
+  group: "dittofs.dittofs.com",
+  version: "v1alpha1",
+  plural: "dittoservers",
+  kind: "DittoServer",
+  namespaced: true,
+} as const;
+
+/** Desired state of the DittoFS server. */
+export type DittoServerSpec = {
+  /** Container image of the DittoFS server. The default is the DittoFS release whose config.yaml shape the operator renders; pin another tag only if it reads the same configuration. */
+  image?: string;
+  /** Number of DittoFS pods. DittoFS is a single-node server, so only 0 (stopped, volumes kept) and 1 are allowed. */
+  replicas?: number;
+  /** Persistent volumes of the server, created as the StatefulSet's volume claim templates. They cannot change after creation (a StatefulSet's volumeClaimTemplates are immutable) and are never deleted by the operator. */
+  storage: {
+    /** Size of the metadata volume, mounted at /data/metadata. It holds the control-plane SQLite database and the BadgerDB metadata stores. A Kubernetes quantity such as 10Gi. */
+    metadataSize: number | string;
+    /** Size of the cache volume, mounted at /data/cache (local block store and its write-ahead log). When unset the cache lives in an emptyDir and is lost when the pod is rescheduled. */
+    cacheSize?: number | string;
+    /** Size of the content volume, mounted at /data/content (file contents stored on local disk). Leave unset when contents go to S3: /data/content is then an emptyDir. */
+    contentSize?: number | string;
+    /** StorageClass of the server's volumes. When unset the cluster's default StorageClass is used. */
+    storageClassName?: string;
+  };
+  /** Port the DittoFS NFS adapter listens on inside the pod (DittoFS default 12049, a non-privileged port). The file Service publishes it as service.nfsPort. */
+  nfsPort?: number;
+  /** The file Service <name>-file that publishes NFS (and SMB when enabled). */
+  service?: {
+    /** Service type of <name>-file. LoadBalancer or NodePort make the share reachable from outside the cluster. */
+    type?: "ClusterIP" | "NodePort" | "LoadBalancer";
+    /** Annotations for <name>-file, for example a cloud load balancer's settings. */
+    annotations?: Record<string, string>;
+    /** Port the file Service publishes for NFS (standard 2049). */
+    nfsPort?: number;
+    /** Port the file Service publishes for SMB when smb.enabled (standard 445). */
+    smbPort?: number;
+  };
+  /** The SMB protocol adapter. */
+  smb?: {
+    /** Publish SMB on the file Service and the container. */
+    enabled?: boolean;
+    /** Port the DittoFS SMB adapter listens on inside the pod (DittoFS default 12445, a non-privileged port). The file Service publishes it as service.smbPort. */
+    port?: number;
+  };
+  /** The Prometheus metrics endpoint of DittoFS. */
+  metrics?: {
+    /** Serve /metrics and create the <name>-metrics Service. */
+    enabled?: boolean;
+    /** Port of the metrics endpoint, in the container and on the Service. */
+    port?: number;
+  };
+  /** S3 content store settings. The credentials are injected into the server as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL by secretKeyRef; they are never copied into this resource, the ConfigMap or the status. */
+  s3?: {
+    /** The Secret, in this namespace, that holds the S3 credentials. */
+    credentialsSecretRef: {
+      /** Name of the Secret. */
+      secretName: string;
+      /** Key of the access key ID in the Secret. */
+      accessKeyIdKey?: string;
+      /** Key of the secret access key in the Secret. */
+      secretAccessKeyKey?: string;
+      /** Key of the S3 endpoint URL (with scheme, e.g. https://s3.example.com) in the Secret. The key may be absent for AWS S3 itself. */
+      endpointKey?: string;
+    };
+    /** S3 region, injected as AWS_REGION (e.g. eu-west-1). */
+    region?: string;
+    /** Bucket that holds file contents. */
+    bucket?: string;
+  };
+  /** The DittoFS control-plane database (users, groups, shares, stores). SQLite on the metadata volume by default; PostgreSQL when percona.enabled or database.postgresSecretRef is set (either wins over type). */
+  database?: {
+    /** sqlite or postgres. postgres needs postgresSecretRef or percona.enabled. */
+    type?: "sqlite" | "postgres";
+    /** An existing PostgreSQL: the Secret, in this namespace, with its connection settings, one per key. The defaults match the user Secrets of the Percona and Crunchy operators. The values reach the server as DITTOFS_DATABASE_POSTGRES_* environment variables, never through the ConfigMap. */
+    postgresSecretRef?: {
+      /** Name of the Secret. */
+      name: string;
+      /** Key of the host name. */
+      hostKey?: string;
+      /** Key of the port. */
+      portKey?: string;
+      /** Key of the database name. */
+      databaseKey?: string;
+      /** Key of the user name. */
+      userKey?: string;
+      /** Key of the password. */
+      passwordKey?: string;
+    };
+    /** libpq sslmode for PostgreSQL. Percona clusters accept only TLS connections, so the default is require. */
+    sslMode?: "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
+  };
+  /** A PostgreSQL cluster (PerconaPGCluster <name>-postgres) created for this server and kept in sync with these fields. Needs the Percona Operator for PostgreSQL v2. */
+  percona?: {
+    /** Create the PostgreSQL cluster and use it as the control-plane database. */
+    enabled?: boolean;
+    /** Number of PostgreSQL instances. */
+    replicas?: number;
+    /** Size of each PostgreSQL data volume (a Kubernetes quantity). It can grow if the StorageClass allows expansion. */
+    storageSize?: number | string;
+    /** StorageClass of the PostgreSQL volumes; the cluster default when unset. */
+    storageClassName?: string;
+    /** Database created for DittoFS. */
+    databaseName?: string;
+    /** Delete the PostgreSQL cluster, and all its data, when this DittoServer is deleted. When false the cluster is left running and can be reused. */
+    deleteWithServer?: boolean;
+  };
+  /** Compute resources of the DittoFS container (requests and limits). */
+  resources?: {
+    /** Maximum resources, e.g. cpu "2", memory 4Gi. */
+    limits?: Record<string, number | string>;
+    /** Guaranteed resources, e.g. cpu 250m, memory 512Mi. */
+    requests?: Record<string, number | string>;
+  };
+  /** Container security context (corev1 SecurityContext). Fields set here replace the hardened defaults one by one: no privilege escalation, all capabilities dropped, read-only root filesystem, non-root UID/GID 65532, seccomp RuntimeDefault. */
+  securityContext?: Record<string, unknown>;
+  /** Pod security context (corev1 PodSecurityContext). Fields set here replace the defaults one by one: runAsNonRoot, UID/GID/fsGroup 65532, seccomp RuntimeDefault. */
+  podSecurityContext?: Record<string, unknown>;
+};
+
+/** Observed state of the DittoFS server, written by the operator on every reconcile. */
+export type DittoServerStatus = {
+  /** Summary of the server: Pending (starting, waiting for its database or volumes), Running (a pod is ready), Stopped (replicas 0), Failed (the operator cannot proceed; see the conditions), Deleting (being finalized). */
+  phase?: "Pending" | "Running" | "Stopped" | "Failed" | "Deleting";
+  /** Pods the StatefulSet currently has. */
+  replicas?: number;
+  /** Pods that pass their readiness probe. */
+  readyReplicas?: number;
+  /** Hash of the rendered config.yaml and the resourceVersions of the Secrets the pod reads; the pod template carries it, so pods restart when (and only when) it changes. */
+  configHash?: string;
+  /** In-cluster NFS endpoint, <name>-file.<namespace>.svc.cluster.local:<port>. */
+  nfsEndpoint?: string;
+  /** Name of the PerconaPGCluster used as the database, when percona.enabled. */
+  perconaClusterName?: string;
+  /** The metadata.generation the status was computed for. */
+  observedGeneration?: number;
+  /** Ready (summary), Available, ConfigReady, DatabaseReady (with PostgreSQL) and Progressing. */
+  conditions?: Array<{
+    /** Type of the condition, e.g. Ready or DatabaseReady. */
+    type: string;
+    /** True, False or Unknown. */
+    status: "True" | "False" | "Unknown";
+    /** Machine-readable CamelCase reason for the last transition. */
+    reason: string;
+    /** Human-readable details of the last transition. */
+    message: string;
+    /** When the condition last changed status, reason or message. */
+    lastTransitionTime: string;
+    /** The metadata.generation the condition was computed for. */
+    observedGeneration?: number;
+  }>;
+};
+
+export interface DittoServer {
+  apiVersion: "dittofs.dittofs.com/v1alpha1";
+  kind: "DittoServer";
+  metadata: V1ObjectMeta;
+  spec: DittoServerSpec;
+  status?: DittoServerStatus;
+}

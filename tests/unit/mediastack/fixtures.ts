@@ -1,0 +1,42 @@
+// Shared inputs of the MediaStack unit tests: the samples as MediaStacks, credentials the reconcile
+// would have generated, and a render of all of a stack's objects for the golden files.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { parse } from "yaml";
+import type { MediaStack } from "../../../operator/generated/mediastack.js";
+import {
+  renderMediaStack,
+  type MediaStackRender,
+  type MediaStackRenderInputs,
+  type QbittorrentCredentials,
+} from "../../../operator/controllers/mediastack/render/index.js";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+export function loadSample(file: string): MediaStack {
+  return parse(readFileSync(join(repoRoot, "samples", "mediastack", file), "utf8")) as MediaStack;
+}
+
+/** Test values only: what the reconcile would generate with node:crypto and qbittorrentPasswordHash. */
+export const testCredentials: QbittorrentCredentials = {
+  username: "mediaplane",
+  password: "Zr8Kq2vNw4Xp9Lm3Tg6Hb1Yc",
+  passwordPbkdf2:
+    "@ByteArray(3d9bFXq5mVQ2f0d0cJ8x1w==:Gm1u0hP2Yc8y3Rk0Zq7l6Q9tVw4sXb2eNf5aLd8Jk3Hm0Pq1Rs6Tu9Vw2Xy5Zb8Cd1Ef4Gh7Ij0Kl3Mn6Op9Qr2St==)",
+};
+
+export function renderWithDefaults(stack: MediaStack, inputs: MediaStackRenderInputs = {}): MediaStackRender {
+  return renderMediaStack(stack, { qbittorrentCredentials: testCredentials, ...inputs });
+}
+
+/** The PersistentVolume (when any) followed by the namespaced children: what a golden file holds. */
+export function allObjects(render: MediaStackRender): KubernetesObject[] {
+  return [...(render.persistentVolume ? [render.persistentVolume] : []), ...render.children];
+}
+
+/** A stack built in code, for scenarios without a sample. */
+export function stackWith(spec: MediaStack["spec"], name = "arr", namespace = "media"): MediaStack {
+  return { apiVersion: "mediaplane.io/v1alpha1", kind: "MediaStack", metadata: { name, namespace }, spec };
+}

@@ -1,0 +1,127 @@
+// Runs the two init containers' shell scripts for real (dash and mawk here, BusyBox or bash in the
+// images), against temporary directories standing in for /data and /config.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { resolveApp, resolveStackSettings } from "../../../operator/controllers/mediastack/stack-settings.js";
+import { renderDataLayoutInitContainer } from "../../../operator/controllers/mediastack/render/data-layout-init.js";
+import { renderQbittorrentConfigInitContainer } from "../../../operator/controllers/mediastack/render/qbittorrent-config-init.js";
+import { loadSample } from "./fixtures.js";
+
+const stack = loadSample("seed-002-nfs-gateway.yaml");
+const settings = resolveStackSettings(stack.spec);
+
+function script(command: string[] | undefined): string {
+  assert.deepEqual(command?.slice(0, 2), ["/bin/sh", "-c"]);
+  return command?.[2] ?? "";
+}
+
+function run(body: string, env: Record<string, string> = {}): string {
+  return execFileSync("/bin/sh", ["-c", body], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+  });
+}
+
+test("the data layout script creates the hardlink layout once and leaves existing directories alone", () => {
+  const root = mkdtempSync(join(tmpdir(), "mediaplane-data-"));
+  const body = script(
+    renderDataLayoutInitContainer(resolveApp(stack.spec, "sonarr"), settings).command,
+  ).replaceAll("/data", root);
+  mkdirSync(join(root, "media"));
+  chmodSync(join(root, "media"), 0o750);
+  writeFileSync(join(root, "media", "existing.mkv"), "movie");
+
+  const first = run(body);
+  for (const dir of [
+    "torrents/movies",
+    "torrents/tv",
+    "torrents/music",
+    "media/movies",
+    "media/tv",
+    "media/music",
+  ]) {
+    assert.ok(statSync(join(root, dir)).isDirectory(), dir);
+  }
+  assert.ok(!first.includes(`created ${root}/media\n`), "an existing directory is not created again");
+  assert.equal(statSync(join(root, "media")).mode & 0o777, 0o750, "an existing directory keeps its mode");
+  assert.equal(readFileSync(join(root, "media", "existing.mkv"), "utf8"), "movie");
+  assert.equal(run(body), "", "a second run does nothing");
+});
+
+const conf = (root: string): string => join(root, "qBittorrent", "qBittorrent.conf");
+
+function qbittorrentScript(root: string, defaults: string): string {
+  const container = renderQbittorrentConfigInitContainer(
+    "arr",
+    resolveApp(stack.spec, "qbittorrent"),
+    settings,
+  );
+  return script(container.command)
+    .replaceAll("/config/", `${root}/`)
+    .replaceAll("/defaults/", `${defaults}/`);
+}
+
+test("the qBittorrent script seeds a fresh config from the image's defaults with the credentials and save paths", () => {
+  const root = mkdtempSync(join(tmpdir(), "mediaplane-config-"));
+  const defaults = mkdtempSync(join(tmpdir(), "mediaplane-defaults-"));
+  writeFileSync(
+    join(defaults, "qBittorrent.conf"),
+    "[LegalNotice]\nAccepted=true\n\n[Preferences]\nDownloads\\SavePath=/downloads/\nWebUI\\Address=*\nWebUI\\ServerDomains=*\n",
+  );
+  run(qbittorrentScript(root, defaults), {
+    QBT_USERNAME: "mediaplane",
+    QBT_PASSWORD_PBKDF2: "c2FsdA==:a2V5",
+  });
+  const text = readFileSync(conf(root), "utf8");
+  assert.equal(statSync(conf(root)).mode & 0o777, 0o600);
+  for (const line of [
+    "[LegalNotice]\nAccepted=true",
+    "Downloads\\SavePath=/data/torrents/",
+    "WebUI\\Address=*",
+    "WebUI\\Username=mediaplane",
+    'WebUI\\Password_PBKDF2="@ByteArray(c2FsdA==:a2V5)"',
+    "WebUI\\HostHeaderValidation=false",
+    "WebUI\\Port=8080",
+    "[BitTorrent]\nSession\\DefaultSavePath=/data/torrents/\nSession\\TempPath=/data/torrents/incomplete/",
+  ]) {
+    assert.ok(text.includes(line), `missing ${JSON.stringify(line)} in\n${text}`);
+  }
+  assert.ok(!text.includes("/downloads/"), text);
+  assert.equal(text.match(/^\[Preferences\]$/gm)?.length, 1);
+});
+
+test("on later starts only the credential lines are rewritten; the user's other settings stay", () => {
+  const root = mkdtempSync(join(tmpdir(), "mediaplane-config-"));
+  mkdirSync(join(root, "qBittorrent"));
+  writeFileSync(
+    conf(root),
+    [
+      "[BitTorrent]",
+      "Session\\DefaultSavePath=/data/torrents/custom/",
+      "",
+      "[Preferences]",
+      "WebUI\\Username=admin",
+      'WebUI\\Password_PBKDF2="@ByteArray(old:old)"',
+      "WebUI\\Locale=fr",
+      "",
+      "[Meta]",
+      "MigrationVersion=8",
+      "",
+    ].join("\n"),
+  );
+  const env = { QBT_USERNAME: "mediaplane", QBT_PASSWORD_PBKDF2: "@ByteArray(bmV3:bmV3)" };
+  run(qbittorrentScript(root, "/nonexistent"), env);
+  const once = readFileSync(conf(root), "utf8");
+  assert.ok(once.includes("Session\\DefaultSavePath=/data/torrents/custom/"));
+  assert.ok(once.includes("WebUI\\Locale=fr"));
+  assert.ok(once.includes('WebUI\\Password_PBKDF2="@ByteArray(bmV3:bmV3)"'));
+  assert.ok(!once.includes("old:old") && !once.includes("Username=admin"));
+  assert.ok(once.includes("[Meta]\nMigrationVersion=8"));
+  assert.ok(once.includes("[LegalNotice]\nAccepted=true"));
+  run(qbittorrentScript(root, "/nonexistent"), env);
+  assert.equal(readFileSync(conf(root), "utf8"), once, "idempotent");
+});
