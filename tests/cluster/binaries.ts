@@ -1,0 +1,57 @@
+// Where the cluster binaries built by tests/cluster/build.sh live (~/.cache/mediaplane/bin or
+// $MEDIAPLANE_BIN_DIR), named <name>-<version> after the pins in versions.ts; it only stats files.
+import { accessSync, constants } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { clusterVersions } from "./versions.js";
+
+/** Absolute paths of every binary the test cluster and the tests run. */
+export interface ClusterBinaries {
+  readonly etcd: string;
+  readonly kwok: string;
+  readonly kubeApiserver: string;
+  readonly kubeControllerManager: string;
+  readonly kubeScheduler: string;
+  readonly kubectl: string;
+  readonly helm: string;
+}
+
+/** The directory build.sh writes into. */
+export function clusterBinDir(): string {
+  const fromEnv = process.env["MEDIAPLANE_BIN_DIR"];
+  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : join(homedir(), ".cache", "mediaplane", "bin");
+}
+
+/** Paths of the pinned binaries in `binDir`, without checking that they exist. */
+export function clusterBinaryPaths(binDir: string = clusterBinDir()): ClusterBinaries {
+  const v = clusterVersions();
+  const at = (name: string, version: string): string => join(binDir, `${name}-${version}`);
+  return {
+    etcd: at("etcd", v.etcd),
+    kwok: at("kwok", v.kwok),
+    kubeApiserver: at("kube-apiserver", v.kubernetes),
+    kubeControllerManager: at("kube-controller-manager", v.kubernetes),
+    kubeScheduler: at("kube-scheduler", v.kubernetes),
+    kubectl: at("kubectl", v.kubernetes),
+    helm: at("helm", v.helm),
+  };
+}
+
+/** Paths of the pinned binaries; throws naming every missing one and the command that builds them. */
+export function requireClusterBinaries(binDir: string = clusterBinDir()): ClusterBinaries {
+  const paths = clusterBinaryPaths(binDir);
+  const missing = Object.values<string>({ ...paths }).filter((path) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length > 0) {
+    throw new Error(
+      `test cluster binaries missing (build them with \`npm run cluster:build\`):\n  ${missing.join("\n  ")}`,
+    );
+  }
+  return paths;
+}

@@ -1,0 +1,114 @@
+// Mints the test cluster's throwaway secrets: a CA and the apiserver's serving certificate (via the
+// `openssl` CLI), the service-account signing key (node:crypto) and the admin's static bearer token.
+import { execFile } from "node:child_process";
+import { generateKeyPair, randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** Files the components are pointed at, all inside the control plane's temp dir. */
+export interface ClusterCredentials {
+  readonly caCertFile: string;
+  readonly caKeyFile: string;
+  readonly servingCertFile: string;
+  readonly servingKeyFile: string;
+  readonly serviceAccountPrivateKeyFile: string;
+  readonly serviceAccountPublicKeyFile: string;
+  readonly tokenAuthFile: string;
+  /** Bearer token of the `mediaplane-admin` user, a member of `system:masters`. */
+  readonly adminToken: string;
+  /** PEM text of the CA, for clients that verify the apiserver. */
+  readonly caCertPem: string;
+}
+
+const ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"];
+
+async function openssl(args: string[]): Promise<void> {
+  try {
+    await run("openssl", args);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? "";
+    throw new Error(`openssl ${args.join(" ")} failed: ${stderr.trim() || String(error)}`, { cause: error });
+  }
+}
+
+async function writeCertificates(dir: string): Promise<void> {
+  const ca = { cert: join(dir, "ca.crt"), key: join(dir, "ca.key") };
+  await openssl([
+    "req",
+    "-x509",
+    ...ecKey,
+    "-keyout",
+    ca.key,
+    "-out",
+    ca.cert,
+    "-subj",
+    "/CN=mediaplane-test-ca",
+  ]);
+  const altNames = [
+    "IP:127.0.0.1",
+    "DNS:localhost",
+    "IP:10.96.0.1",
+    "DNS:kubernetes",
+    "DNS:kubernetes.default",
+    "DNS:kubernetes.default.svc",
+  ];
+  await openssl([
+    "req",
+    "-x509",
+    ...ecKey,
+    "-CA",
+    ca.cert,
+    "-CAkey",
+    ca.key,
+    "-keyout",
+    join(dir, "apiserver.key"),
+    "-out",
+    join(dir, "apiserver.crt"),
+    "-subj",
+    "/CN=kube-apiserver",
+    "-addext",
+    `subjectAltName=${altNames.join(",")}`,
+    "-addext",
+    "extendedKeyUsage=serverAuth",
+    "-addext",
+    "basicConstraints=critical,CA:FALSE",
+  ]);
+}
+
+async function writeServiceAccountKeys(dir: string): Promise<void> {
+  const { privateKey, publicKey } = await generateKeyPairAsync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  await writeFile(join(dir, "sa.key"), privateKey, { mode: 0o600 });
+  await writeFile(join(dir, "sa.pub"), publicKey);
+}
+
+/** Writes every credential into `dir` (which must exist) and returns where they are. */
+export async function writeClusterCredentials(dir: string): Promise<ClusterCredentials> {
+  const adminToken = randomBytes(24).toString("hex");
+  await Promise.all([
+    writeCertificates(dir),
+    writeServiceAccountKeys(dir),
+    // token,user,uid,"groups"
+    writeFile(join(dir, "tokens.csv"), `${adminToken},mediaplane-admin,mediaplane-admin,"system:masters"\n`, {
+      mode: 0o600,
+    }),
+  ]);
+  return {
+    caCertFile: join(dir, "ca.crt"),
+    caKeyFile: join(dir, "ca.key"),
+    servingCertFile: join(dir, "apiserver.crt"),
+    servingKeyFile: join(dir, "apiserver.key"),
+    serviceAccountPrivateKeyFile: join(dir, "sa.key"),
+    serviceAccountPublicKeyFile: join(dir, "sa.pub"),
+    tokenAuthFile: join(dir, "tokens.csv"),
+    adminToken,
+    caCertPem: await readFile(join(dir, "ca.crt"), "utf8"),
+  };
+}

@@ -1,0 +1,240 @@
+// Launches a real qbittorrent-nox (Debian's 4.5.2 here) on loopback for integration tests: a private
+// profile in a temp dir, a known WebUI password, no DHT/LSD/PeX/UPnP, so nothing leaves the machine.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { hashQbittorrentPassword } from "../../operator/clients/qbittorrent/password-hash.js";
+import { ComponentProcess } from "./component-process.js";
+import { stopOnProcessExit } from "./exit-cleanup.js";
+import { freeLoopbackPorts } from "./loopback-ports.js";
+import { waitFor } from "./polling.js";
+
+export interface StartQbittorrentOptions {
+  username?: string;
+  /** Random when omitted. */
+  password?: string;
+  /** More qBittorrent.conf entries, section → key → raw value (e.g. { Preferences: { "WebUI\\BanDuration": "60" } }). */
+  extraConfig?: Record<string, Record<string, string>>;
+  readyTimeoutMs?: number;
+  /** Defaults to $QBITTORRENT_NOX or "qbittorrent-nox" on PATH. */
+  binary?: string;
+}
+
+export interface QbittorrentInstance {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  username: string;
+  password: string;
+  port: number;
+  profileDir: string;
+  /** The default save path, inside the profile dir. */
+  downloadDir: string;
+  /** e.g. "4.5.2" */
+  version: string;
+  /** PID of the running qbittorrent-nox (changes on restart). */
+  readonly pid: number | undefined;
+  /** qBittorrent's own log (logins, adds, failures), read fresh on each call. */
+  qbittorrentLog(): string;
+  /** Kills by PID and removes the profile dir. */
+  stop(): Promise<void>;
+  /** Stops and starts again on the same port and profile: every session cookie becomes invalid. */
+  restart(): Promise<void>;
+}
+
+/** The installed qbittorrent-nox version, from `--version` ("qBittorrent v4.5.2"). */
+export function qbittorrentNoxVersion(binary = defaultBinary()): string {
+  const output = execFileSync(binary, ["--version"], { encoding: "utf8" });
+  const match = /v(\d+\.\d+\.\d+)/.exec(output);
+  if (match === null) throw new Error(`cannot read the version from "${output.trim()}"`);
+  return match[1];
+}
+
+export async function startQbittorrent(options: StartQbittorrentOptions = {}): Promise<QbittorrentInstance> {
+  const binary = options.binary ?? defaultBinary();
+  const version = qbittorrentNoxVersion(binary);
+  const username = options.username ?? "mediaplane";
+  const password = options.password ?? randomBytes(12).toString("base64url");
+  const [port, torrentingPort] = (await freeLoopbackPorts(2)) as [number, number];
+  const profileDir = mkdtempSync(join(tmpdir(), "mediaplane-qbittorrent-"));
+  const downloadDir = join(profileDir, "downloads");
+  mkdirSync(downloadDir, { recursive: true });
+  mkdirSync(join(profileDir, "qBittorrent", "config"), { recursive: true });
+  writeFileSync(
+    join(profileDir, "qBittorrent", "config", "qBittorrent.conf"),
+    renderConf(
+      mergeSections(
+        {
+          LegalNotice: { Accepted: "true" },
+          BitTorrent: {
+            "Session\\DHTEnabled": "false",
+            "Session\\LSDEnabled": "false",
+            "Session\\PeXEnabled": "false",
+            "Session\\Port": String(torrentingPort),
+            "Session\\Interface": "lo",
+            "Session\\InterfaceName": "lo",
+            "Session\\InterfaceAddress": "127.0.0.1",
+            "Session\\DefaultSavePath": downloadDir,
+            "Session\\TempPath": join(profileDir, "incomplete"),
+            // Without queueing every magnet shows its own state (metaDL) instead of queuedDL.
+            "Session\\QueueingSystemEnabled": "false",
+          },
+          Network: { PortForwardingEnabled: "false" },
+          Preferences: {
+            "WebUI\\Address": "127.0.0.1",
+            "WebUI\\Port": String(port),
+            "WebUI\\Username": username,
+            "WebUI\\Password_PBKDF2": `"${hashQbittorrentPassword(password)}"`,
+            "WebUI\\LocalHostAuth": "true",
+            "WebUI\\UseUPnP": "false",
+            "Connection\\ResolvePeerCountries": "false",
+          },
+        },
+        options.extraConfig ?? {},
+      ),
+    ),
+  );
+
+  const args = [`--profile=${profileDir}`, `--webui-port=${port}`];
+  // 5.x asks for the legal notice unless told; 4.5 refuses the flag ("Bad command line") and exits.
+  if (Number(version.split(".")[0]) >= 5) args.push("--confirm-legal-notice");
+  const url = `http://127.0.0.1:${port}`;
+  const logFile = join(profileDir, "qbittorrent-nox.out");
+  let child: ComponentProcess | undefined;
+  let removed = false;
+
+  const launch = async (): Promise<void> => {
+    const started = ComponentProcess.start({ name: "qbittorrent-nox", binary, args, logFile });
+    child = started;
+    await waitFor(() => loginSucceeds(port, username, password), {
+      what: `qbittorrent-nox on ${url} to accept a login`,
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      intervalMs: 100,
+      abortIf: () => (started.exited === undefined ? undefined : `${started.exited}\n${started.logTail()}`),
+    });
+  };
+
+  const unregister = stopOnProcessExit({
+    killNow: () => {
+      child?.killNow();
+      if (!removed) rmSync(profileDir, { recursive: true, force: true });
+      removed = true;
+    },
+    stop: async () => {
+      await stopGracefully(child);
+    },
+  });
+
+  const instance: QbittorrentInstance = {
+    get pid() {
+      return child?.pid;
+    },
+    url,
+    username,
+    password,
+    port,
+    profileDir,
+    downloadDir,
+    version,
+    qbittorrentLog: () => {
+      try {
+        return readFileSync(join(profileDir, "qBittorrent", "data", "logs", "qbittorrent.log"), "utf8");
+      } catch {
+        return "";
+      }
+    },
+    stop: async () => {
+      await stopGracefully(child);
+      if (!removed) rmSync(profileDir, { recursive: true, force: true });
+      removed = true;
+      unregister();
+    },
+    restart: async () => {
+      await stopGracefully(child);
+      await launch();
+    },
+  };
+
+  try {
+    await launch();
+  } catch (error) {
+    await instance.stop();
+    throw error;
+  }
+  return instance;
+}
+
+/**
+ * SIGTERM (qBittorrent saves its resume data), SIGKILL after 10 s. Unlike ComponentProcess.stop, the
+ * grace timer is cancelled once the process is gone, so it never keeps a test process alive.
+ */
+async function stopGracefully(component: ComponentProcess | undefined): Promise<void> {
+  const pid = component?.pid;
+  if (component === undefined || pid === undefined || component.exited !== undefined) return;
+  process.kill(pid, "SIGTERM");
+  const grace = new AbortController();
+  const graceOver = sleep(10_000, "grace over", { signal: grace.signal }).catch(() => "cancelled");
+  const first = await Promise.race([component.whenExited().then(() => "exited"), graceOver]);
+  grace.abort();
+  if (first !== "exited") {
+    component.killNow();
+    await component.whenExited();
+  }
+}
+
+function defaultBinary(): string {
+  return process.env.QBITTORRENT_NOX ?? "qbittorrent-nox";
+}
+
+function mergeSections(
+  base: Record<string, Record<string, string>>,
+  extra: Record<string, Record<string, string>>,
+): Record<string, Record<string, string>> {
+  const merged: Record<string, Record<string, string>> = { ...base };
+  for (const [section, entries] of Object.entries(extra))
+    merged[section] = { ...merged[section], ...entries };
+  return merged;
+}
+
+function renderConf(sections: Record<string, Record<string, string>>): string {
+  return Object.entries(sections)
+    .map(([section, entries]) =>
+      [`[${section}]`, ...Object.entries(entries).map(([key, value]) => `${key}=${value}`)].join("\n"),
+    )
+    .join("\n\n")
+    .concat("\n");
+}
+
+/** One plain login (no Origin/Referer), true on "Ok." (<= 5.1) or 204 (5.2). */
+function loginSucceeds(port: number, username: string, password: string): Promise<boolean> {
+  const body = new URLSearchParams({ username, password }).toString();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/api/v2/auth/login",
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+        },
+        timeout: 2_000,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () =>
+          resolve(res.statusCode === 204 || (res.statusCode === 200 && text.trim() === "Ok.")),
+        );
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("login probe timed out")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
