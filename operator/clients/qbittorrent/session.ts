@@ -1,0 +1,332 @@
+// Carries every HTTP exchange with one qBittorrent WebUI: login (cookie or 5.2 API key), one re-login on
+// 403, login backoff, typed transport errors. The client builds on it; nothing else calls qBittorrent.
+
+import http from "node:http";
+import https from "node:https";
+import axios from "axios";
+import type { AxiosInstance } from "axios";
+import { CookieJar } from "tough-cookie";
+import { attachCookieJar } from "./cookie-jar-interceptor.js";
+import {
+  QbittorrentProtocolError,
+  QbittorrentUnauthorizedError,
+  QbittorrentUnreachableError,
+  describeResponseBody,
+} from "./errors.js";
+import { LoginBackoff } from "./login-backoff.js";
+import { interpretLoginAnswer } from "./login-answer.js";
+import { silentQbittorrentLogger } from "./logger.js";
+import type { QbittorrentLogger } from "./logger.js";
+
+export interface QbittorrentSessionOptions {
+  /** WebUI base URL, e.g. http://qbittorrent:8080 (a path prefix behind a reverse proxy is kept). */
+  url: string;
+  username?: string;
+  password?: string;
+  /** qBittorrent 5.2+ `WebUI\APIKey`: sent as `Authorization: Bearer`, no login. */
+  apiKey?: string;
+  timeoutMs: number;
+  logger?: QbittorrentLogger;
+  /** Share one ledger between the clients of one qBittorrent: its ban counts per client IP. */
+  loginBackoff?: LoginBackoff;
+}
+
+export interface ApiRequest {
+  method: "GET" | "POST";
+  /** Relative to /api/v2/, e.g. "torrents/info". */
+  endpoint: string;
+  query?: Record<string, string>;
+  /** Sent as application/x-www-form-urlencoded. */
+  form?: Record<string, string>;
+  /** Sent as multipart/form-data. */
+  multipart?: FormData;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: string;
+}
+
+type AuthMode = "cookie" | "apiKey" | "none";
+
+export class QbittorrentSession {
+  /** The URL without any user:password@ part, safe for messages and logs. */
+  readonly displayUrl: string;
+  private readonly http: AxiosInstance;
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 });
+  private readonly logger: QbittorrentLogger;
+  private readonly loginBackoff: LoginBackoff;
+  private readonly authMode: AuthMode;
+  private readonly timeoutMs: number;
+  // ECMAScript private fields: JSON.stringify and util.inspect of a session never show them.
+  readonly #jar = new CookieJar();
+  readonly #credentials: { username: string; password: string; apiKey: string | undefined };
+  private loggedIn = false;
+  private loginInFlight: Promise<void> | undefined;
+  private loginGeneration = 0;
+
+  constructor(options: QbittorrentSessionOptions) {
+    const base = parseWebuiUrl(options.url);
+    if (!base.pathname.endsWith("/")) base.pathname += "/";
+    this.displayUrl = base.toString().replace(/\/$/, "");
+    this.logger = options.logger ?? silentQbittorrentLogger;
+    this.loginBackoff = options.loginBackoff ?? new LoginBackoff();
+    this.timeoutMs = options.timeoutMs;
+    this.#credentials = {
+      username: options.username ?? "",
+      password: options.password ?? "",
+      apiKey: options.apiKey,
+    };
+    this.authMode =
+      options.apiKey !== undefined && options.apiKey !== ""
+        ? "apiKey"
+        : options.username !== undefined || options.password !== undefined
+          ? "cookie"
+          : "none";
+
+    this.http = axios.create({
+      baseURL: new URL("api/v2/", base).toString(),
+      timeout: options.timeoutMs,
+      proxy: false,
+      maxRedirects: 0,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      headers: { "User-Agent": "mediaplane-operator" },
+    });
+    attachCookieJar(this.http, this.#jar);
+    if (this.authMode === "apiKey") {
+      const header = `Bearer ${this.#credentials.apiKey}`;
+      this.http.interceptors.request.use((config) => {
+        config.headers.set("Authorization", header);
+        return config;
+      });
+    }
+  }
+
+  /** Increases with every successful login: state cached per login (the Web API version) keys on it. */
+  get generation(): number {
+    return this.loginGeneration;
+  }
+
+  /** Sends a request with a valid session; a 403 triggers one fresh login and one retry. */
+  async send(request: ApiRequest): Promise<ApiAnswer> {
+    if (this.authMode === "cookie") await this.ensureLoggedIn();
+    const generation = this.loginGeneration;
+    let answer = await this.dispatch(request);
+
+    if (answer.status === 403 && this.authMode === "cookie") {
+      this.logger.info("qBittorrent session lost (403); logging in again", {
+        url: this.displayUrl,
+        endpoint: request.endpoint,
+      });
+      await this.loginAgain(generation);
+      answer = await this.dispatch(request);
+    }
+    if (answer.status === 403) {
+      throw new QbittorrentUnauthorizedError(
+        this.forbiddenMessage(request.endpoint),
+        "QbittorrentUnauthorized",
+        {
+          endpoint: request.endpoint,
+          status: 403,
+        },
+      );
+    }
+    if (answer.status === 401) {
+      throw new QbittorrentUnauthorizedError(
+        this.authMode === "apiKey"
+          ? `qBittorrent at ${this.displayUrl} refused the API key (401) on ${request.endpoint}`
+          : `qBittorrent at ${this.displayUrl} answered 401 on ${request.endpoint}: its CSRF or Host header ` +
+              "validation refused the request (a proxy adding Origin/Referer, or a Host port that differs from the WebUI port)",
+        "QbittorrentUnauthorized",
+        { endpoint: request.endpoint, status: 401 },
+      );
+    }
+    if (answer.status >= 500) {
+      throw new QbittorrentUnreachableError(
+        `qBittorrent at ${this.displayUrl} answered ${answer.status} on ${request.endpoint}`,
+        `HTTP_${answer.status}`,
+        { endpoint: request.endpoint, status: answer.status },
+      );
+    }
+    return answer;
+  }
+
+  /** Logs in now (cookie mode), honouring the backoff. A no-op with an API key or without credentials. */
+  async login(): Promise<void> {
+    if (this.authMode !== "cookie") return;
+    this.loggedIn = false;
+    await this.ensureLoggedIn();
+  }
+
+  /** Closes idle keep-alive sockets; the session can still be used afterwards (new sockets open). */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private async ensureLoggedIn(): Promise<void> {
+    if (this.loggedIn) return;
+    this.loginInFlight ??= this.performLogin().finally(() => {
+      this.loginInFlight = undefined;
+    });
+    await this.loginInFlight;
+  }
+
+  private async loginAgain(generationSeen: number): Promise<void> {
+    // Several calls may see 403 at once: only the first logs in, the others reuse its session.
+    if (this.loginGeneration === generationSeen && this.loginInFlight === undefined) this.loggedIn = false;
+    await this.ensureLoggedIn();
+  }
+
+  private async performLogin(): Promise<void> {
+    const decision = this.loginBackoff.beginAttempt();
+    if (!decision.allowed) {
+      const message =
+        decision.reason === "QbittorrentLoginSuspended"
+          ? `logins to qBittorrent at ${this.displayUrl} are suspended after ${decision.failures} consecutive ` +
+            "failures: qBittorrent counts failures per IP until a login succeeds, and one more could get this " +
+            "IP banned; fix the credentials, then restart the operator"
+          : `not logging in to qBittorrent at ${this.displayUrl} yet: ${decision.failures} recent failure(s), ` +
+            `next attempt in ${Math.ceil((decision.retryAfterMs ?? 0) / 1000)} s`;
+      throw new QbittorrentUnauthorizedError(message, decision.reason, {
+        endpoint: "auth/login",
+        retryAfterMs: decision.retryAfterMs,
+      });
+    }
+
+    await this.#jar.removeAllCookies();
+    let answer: ApiAnswer;
+    try {
+      answer = await this.dispatch({
+        method: "POST",
+        endpoint: "auth/login",
+        form: { username: this.#credentials.username, password: this.#credentials.password },
+      });
+    } catch (error) {
+      this.loginBackoff.recordInconclusive();
+      throw error;
+    }
+
+    switch (interpretLoginAnswer(answer.status, answer.body)) {
+      case "ok":
+        this.loginBackoff.recordSuccess();
+        this.loggedIn = true;
+        this.loginGeneration += 1;
+        this.logger.info("logged in to qBittorrent", { url: this.displayUrl, status: answer.status });
+        return;
+      case "refused": {
+        const retryAfterMs = this.loginBackoff.recordFailure();
+        this.logger.warn("qBittorrent refused the login", {
+          url: this.displayUrl,
+          username: this.#credentials.username,
+          consecutiveFailures: this.loginBackoff.failures,
+          retryAfterMs,
+        });
+        throw new QbittorrentUnauthorizedError(
+          `qBittorrent at ${this.displayUrl} refused the login for user "${this.#credentials.username}" ` +
+            `(wrong username or password; ${this.loginBackoff.failures} consecutive failure(s))`,
+          "QbittorrentLoginFailed",
+          { endpoint: "auth/login", status: answer.status, retryAfterMs },
+        );
+      }
+      case "banned": {
+        const retryAfterMs = this.loginBackoff.recordBanned();
+        this.logger.error("qBittorrent has banned this client's IP", { url: this.displayUrl, retryAfterMs });
+        throw new QbittorrentUnauthorizedError(
+          `qBittorrent at ${this.displayUrl} has banned this IP after too many failed logins ` +
+            "(WebUI\\MaxAuthenticationFailCount); it lifts the ban after WebUI\\BanDuration or a restart",
+          "QbittorrentBanned",
+          { endpoint: "auth/login", status: 403, retryAfterMs },
+        );
+      }
+      case "unexpected":
+        this.loginBackoff.recordInconclusive();
+        if (answer.status >= 500) {
+          throw new QbittorrentUnreachableError(
+            `qBittorrent at ${this.displayUrl} answered ${answer.status} on auth/login`,
+            `HTTP_${answer.status}`,
+            { endpoint: "auth/login", status: answer.status },
+          );
+        }
+        throw new QbittorrentProtocolError(
+          `qBittorrent at ${this.displayUrl} answered the login with ${answer.status} ${describeResponseBody(answer.body)}`,
+          { endpoint: "auth/login", status: answer.status },
+        );
+    }
+  }
+
+  private async dispatch(request: ApiRequest): Promise<ApiAnswer> {
+    const started = Date.now();
+    const data =
+      request.multipart ?? (request.form === undefined ? undefined : new URLSearchParams(request.form));
+    try {
+      const response = await this.http.request<unknown>({
+        method: request.method,
+        url: request.endpoint,
+        params: request.query,
+        data,
+      });
+      const body = typeof response.data === "string" ? response.data : "";
+      this.logger.debug("qBittorrent request", {
+        url: this.displayUrl,
+        method: request.method,
+        endpoint: request.endpoint,
+        status: response.status,
+        durationMs: Date.now() - started,
+      });
+      return { status: response.status, body };
+    } catch (error) {
+      throw this.unreachable(error, request.endpoint);
+    }
+  }
+
+  private unreachable(error: unknown, endpoint: string): Error {
+    if (!axios.isAxiosError(error)) return error instanceof Error ? error : new Error(String(error));
+    const code = error.code ?? "ERR_NETWORK";
+    const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT";
+    const what = timedOut ? `timed out after ${this.timeoutMs} ms` : `failed (${code})`;
+    this.logger.debug("qBittorrent request failed", { url: this.displayUrl, endpoint, code });
+    // Only the code is kept: axios errors carry the request config, including the login form.
+    return new QbittorrentUnreachableError(
+      `request to qBittorrent at ${this.displayUrl} ${what} on ${endpoint}`,
+      code,
+      {
+        endpoint,
+      },
+    );
+  }
+
+  private forbiddenMessage(endpoint: string): string {
+    switch (this.authMode) {
+      case "apiKey":
+        return `qBittorrent at ${this.displayUrl} refused the API key (403) on ${endpoint}`;
+      case "none":
+        return `qBittorrent at ${this.displayUrl} requires a login (403 on ${endpoint}) but no credentials were given`;
+      case "cookie":
+        return `qBittorrent at ${this.displayUrl} still answers 403 on ${endpoint} after a fresh login`;
+    }
+  }
+}
+
+/** The WebUI URL without user:password@; the error never repeats the input (it may hold credentials). */
+export function parseWebuiUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError("the qBittorrent WebUI URL is not a valid absolute URL");
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new TypeError(`the qBittorrent WebUI URL must be http or https, not ${parsed.protocol}`);
+  }
+  parsed.username = "";
+  parsed.password = "";
+  parsed.search = "";
+  parsed.hash = "";
+  return parsed;
+}

@@ -1,0 +1,20 @@
+// Registers every controller on the operator (called from main.ts, never by import side
+// effect) and returns what must be stopped after the operator: the qBittorrent pollers.
+import type { PollerRegistry } from "../clients/qbittorrent/poller-registry.js";
+import type { OperatorConfig } from "../config/operator-config.js";
+import type { Operator } from "../framework/operator.js";
+import { TorrentBackends } from "./torrent/torrent-backends.js";
+import { torrentController } from "./torrent/torrent-controller.js";
+
+export function registerControllers(
+  operator: Operator,
+  config: OperatorConfig,
+  pollers: PollerRegistry,
+): () => Promise<void> {
+  const backends = new TorrentBackends(pollers);
+  const torrents = operator.controller(
+    torrentController({ backends, defaultTarget: config.defaultQbittorrent }, config.concurrency),
+  );
+  backends.onChange((key) => torrents.queue.add(key));
+  return () => backends.stop();
+}

@@ -1,0 +1,31 @@
+// Names and marks the Torrent controller owns: its finalizer, and the qBittorrent tags that
+// record which torrents the operator added (and for which Torrent) so it deletes only those.
+import type { Torrent } from "../../generated/torrent.js";
+
+export const torrentFinalizer = "torrent.qbittorrent.io/finalizer";
+
+/** Every torrent the operator adds carries this tag. */
+export const managedTag = "mediaplane";
+
+const ownerTagPrefix = "mediaplane:";
+
+/** The tag naming the Torrent that added a torrent, e.g. `mediaplane:media/ubuntu`. */
+export function ownerTag(torrent: Pick<Torrent, "metadata">): string {
+  return `${ownerTagPrefix}${torrent.metadata.namespace ?? ""}/${torrent.metadata.name ?? ""}`;
+}
+
+/** qBittorrent reports tags as "a, b": the owner key ("namespace/name") in them, if any. */
+export function ownerKeyFromTags(tags: string | undefined): string | undefined {
+  for (const tag of (tags ?? "").split(",")) {
+    const trimmed = tag.trim();
+    if (trimmed.startsWith(ownerTagPrefix)) return trimmed.slice(ownerTagPrefix.length);
+  }
+  return undefined;
+}
+
+export function tagList(tags: string | undefined): string[] {
+  return (tags ?? "")
+    .split(",")
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== "");
+}

@@ -1,0 +1,110 @@
+// The operator process: reads configuration, wires the three controllers onto the framework,
+// and turns SIGTERM/SIGINT into a graceful shutdown. Wiring only; no logic lives here.
+import { KubeConfig } from "@kubernetes/client-node";
+import { pathToFileURL } from "node:url";
+import { PollerRegistry } from "./clients/qbittorrent/poller-registry.js";
+import { ConfigError, describeConfig, loadConfig, type OperatorConfig } from "./config/operator-config.js";
+import { dittoServerExtraResources } from "./controllers/dittoserver/child-resources.js";
+import { registerControllers } from "./controllers/register.js";
+import { createLogger } from "./framework/logger.js";
+import { Operator } from "./framework/operator.js";
+
+const usage = `mediaplane operator
+
+Usage: mediaplane [--help] [--check-config]
+
+Runs the Torrent, MediaStack and DittoServer controllers against the cluster of the
+in-cluster service account, or of KUBECONFIG / ~/.kube/config outside a cluster.
+
+  --check-config   validate the environment configuration, print it (without secrets), exit
+  --help           this text
+
+Configuration (environment): MEDIAPLANE_LOG_LEVEL (info), MEDIAPLANE_LOG_FORMAT (json|console),
+MEDIAPLANE_PROBE_PORT (8080: /healthz, /readyz, /metrics), MEDIAPLANE_LEADER_ELECTION (true),
+MEDIAPLANE_LEASE_NAMESPACE (POD_NAMESPACE), MEDIAPLANE_CONCURRENCY (8),
+MEDIAPLANE_TORRENT_POLL_SECONDS (5), MEDIAPLANE_SHUTDOWN_DEADLINE_SECONDS (20),
+QBITTORRENT_URL, QBITTORRENT_USERNAME, QBITTORRENT_PASSWORD, QBITTORRENT_API_KEY
+(the default qBittorrent for Torrents without spec.client_ref).
+`;
+
+export interface RunningOperator {
+  operator: Operator;
+  stop(): Promise<boolean>;
+}
+
+/** Starts the operator with `config` against `kubeConfig`; used by main and by tests. */
+export async function startOperator(
+  config: OperatorConfig,
+  kubeConfig: KubeConfig,
+): Promise<RunningOperator> {
+  const log = createLogger(config.logLevel, config.logFormat);
+  const operator = new Operator({
+    kubeConfig,
+    log,
+    identity: config.identity,
+    leaderElection: {
+      enabled: config.leaderElection,
+      namespace: config.leaseNamespace,
+      name: config.leaseName,
+    },
+    probes: { host: config.probeHost, port: config.probePort },
+    shutdownDeadlineMs: config.shutdownDeadlineMs,
+    extraResources: [...dittoServerExtraResources],
+  });
+  const pollers = new PollerRegistry({
+    logger: log.child({ component: "qbittorrent" }),
+    poller: { intervalMs: config.torrentPollIntervalMs },
+  });
+  const stopControllers = registerControllers(operator, config, pollers);
+  log.info("starting mediaplane", { config: describeConfig(config) });
+  await operator.start();
+  return {
+    operator,
+    stop: async () => {
+      const clean = await operator.stop();
+      await stopControllers();
+      return clean;
+    },
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help")) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  let config: OperatorConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`invalid configuration: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (argv.includes("--check-config")) {
+    process.stdout.write(`${JSON.stringify(describeConfig(config), null, 2)}\n`);
+    return 0;
+  }
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const running = await startOperator(config, kubeConfig);
+  await new Promise<void>((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+  });
+  return (await running.stop()) ? 0 : 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(
+        `mediaplane failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
