@@ -46,6 +46,8 @@ export interface ControllerOptions<T extends KubernetesObject> {
   ready: ReadyPolicySource<T>;
   resyncSeconds?: number;
   concurrency?: number;
+  /** Watch events for one object within this window (ms) coalesce into one run; default 100, 0 disables. */
+  coalesceMs?: number;
   retry?: { baseMs?: number; capMs?: number };
 }
 
@@ -87,13 +89,19 @@ export class Controller<T extends KubernetesObject> {
     isServed: (resource: ResourceType) => this.runtime.informers.for(resource).isServed,
   };
 
+  /** Enqueues from watch events, coalescing bursts (at most 10 windows of delay). */
+  private enqueueFromEvent(key: string): void {
+    const window = this.options.coalesceMs ?? 100;
+    this.queue.addDebounced(key, window, window * 10);
+  }
+
   private subscribe(): void {
     this.primary.subscribe((type, object, previous) => {
       if (type === "DELETED") {
         this.failures.delete(objectKey(object));
         return;
       }
-      if (type === "ADDED" || needsReconcile(object, previous)) this.queue.add(objectKey(object));
+      if (type === "ADDED" || needsReconcile(object, previous)) this.enqueueFromEvent(objectKey(object));
     });
     const group = this.options.resource.group;
     for (const resource of this.options.owns ?? []) {
@@ -104,15 +112,16 @@ export class Controller<T extends KubernetesObject> {
             ref.kind === this.options.resource.kind &&
             ref.apiVersion.startsWith(`${group}/`),
         );
-        if (owner)
-          this.queue.add(
+        if (owner) {
+          this.enqueueFromEvent(
             child.metadata?.namespace ? `${child.metadata.namespace}/${owner.name}` : owner.name,
           );
+        }
       });
     }
     for (const watch of this.options.watches ?? []) {
       this.runtime.informers.for(watch.resource).subscribe((_type: ChangeType, object) => {
-        for (const key of watch.map(object, this.cache)) this.queue.add(key);
+        for (const key of watch.map(object, this.cache)) this.enqueueFromEvent(key);
       });
     }
     for (const resource of this.options.reads ?? []) this.runtime.informers.for(resource);

@@ -85,7 +85,8 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         if (this.abort.signal.aborted) break;
         if (error instanceof KubeApiError && error.status === 404 && needsList) {
           // An optional CRD (e.g. Percona's) is absent: serve an empty cache and look again later.
-          if (this.served) this.log.info("resource not served; will check again", { resource: this.resource.plural });
+          if (this.served)
+            this.log.info("resource not served; will check again", { resource: this.resource.plural });
           this.served = false;
           this.markSynced();
           await sleep(this.options.backoffCapMs ?? 30_000, this.abort.signal);

@@ -8,6 +8,7 @@ export class WorkQueue {
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly delayed = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly debounced = new Map<string, { firstAt: number; timer: NodeJS.Timeout }>();
   private paused = true;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
@@ -18,7 +19,7 @@ export class WorkQueue {
   ) {}
 
   get depth(): number {
-    return this.pending.size + this.delayed.size;
+    return this.pending.size + this.delayed.size + this.debounced.size;
   }
 
   get active(): number {
@@ -53,6 +54,26 @@ export class WorkQueue {
     this.delayed.set(key, { at, timer });
   }
 
+  /**
+   * Adds `key` once events for it have been quiet for `windowMs`, but no later than `maxWaitMs`
+   * after the first: a burst of watch events becomes one run (Kopf's batching window).
+   */
+  addDebounced(key: string, windowMs: number, maxWaitMs: number): void {
+    if (this.stopped) return;
+    if (windowMs <= 0) return this.add(key);
+    const now = Date.now();
+    const existing = this.debounced.get(key);
+    const firstAt = existing?.firstAt ?? now;
+    if (existing) clearTimeout(existing.timer);
+    const wait = Math.max(0, Math.min(windowMs, firstAt + maxWaitMs - now));
+    const timer = setTimeout(() => {
+      this.debounced.delete(key);
+      this.add(key);
+    }, wait);
+    timer.unref();
+    this.debounced.set(key, { firstAt, timer });
+  }
+
   /** Processing runs only while resumed (leader election pauses it). */
   resume(): void {
     this.paused = false;
@@ -67,8 +88,9 @@ export class WorkQueue {
   async shutdown(deadlineMs: number): Promise<boolean> {
     this.stopped = true;
     this.pending.clear();
-    for (const { timer } of this.delayed.values()) clearTimeout(timer);
+    for (const { timer } of [...this.delayed.values(), ...this.debounced.values()]) clearTimeout(timer);
     this.delayed.clear();
+    this.debounced.clear();
     if (this.running.size === 0) return true;
     const drained = new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true)));
     const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadlineMs).unref());

@@ -71,3 +71,31 @@ test("shutdown waits for running work within the deadline", async () => {
   queue.add("ns/b");
   assert.equal(queue.depth, 0);
 });
+
+test("a debounced burst runs once after the quiet window, and a long burst no later than the cap", async () => {
+  const seen: string[] = [];
+  const queue = new WorkQueue(async (key) => {
+    seen.push(key);
+    await Promise.resolve();
+  }, 2);
+  queue.resume();
+  for (let i = 0; i < 5; i++) {
+    queue.addDebounced("ns/burst", 30, 1000);
+    await delay(5);
+  }
+  await delay(80);
+  assert.deepEqual(seen, ["ns/burst"], "five events, one run");
+  const start = Date.now();
+  let ranAt = 0;
+  const capped = new WorkQueue(async () => {
+    if (ranAt === 0) ranAt = Date.now();
+    await Promise.resolve();
+  }, 1);
+  capped.resume();
+  while (Date.now() - start < 150) {
+    capped.addDebounced("ns/endless", 40, 100);
+    await delay(10);
+  }
+  await delay(60);
+  assert.ok(ranAt > 0 && ranAt - start <= 140, `ran ${ranAt - start} ms after the first event (cap 100)`);
+});
