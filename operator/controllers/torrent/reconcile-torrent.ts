@@ -15,6 +15,7 @@ import { TorrentResource, type Torrent } from "../../generated/torrent.js";
 import { resolveClient, type DefaultTarget, type QbittorrentTarget } from "./client-resolution.js";
 import { convergeSettings } from "./converge-settings.js";
 import type { TorrentBackend, TorrentBackends } from "./torrent-backends.js";
+import { ensureStackOwnerReference } from "./stack-owner-reference.js";
 import { managedTag, ownerKeyFromTags, ownerTag } from "./torrent-identity.js";
 import { presenceConditions, reportedFields } from "./torrent-status.js";
 
@@ -78,6 +79,7 @@ export async function reconcileTorrent(
   if (wasWaiting)
     await ctx.event("Normal", "MediaStackReady", `${target.source} is ready; using its qBittorrent`);
 
+  if (target.mediaStack) await ensureStackOwnerReference(ctx, target.mediaStack);
   const backend = deps.backends.acquire(key, target, lookupHashes(parsed));
   await syncedBackend(ctx, backend, target);
 
