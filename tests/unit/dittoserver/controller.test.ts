@@ -1,0 +1,122 @@
+// The controller's pure pieces: which servers a Secret or Percona cluster wakes, which condition
+// changes become Events (once, not on every resync), and the generated control-plane credentials.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Condition } from "../../../operator/framework/conditions.js";
+import type { CacheReader } from "../../../operator/framework/context.js";
+import type { ResourceType } from "../../../operator/framework/resource.js";
+import { generateControlPlaneCredentials } from "../../../operator/controllers/dittoserver/control-plane-credentials.js";
+import {
+  dittoServerController,
+  serverOfPerconaCluster,
+  serversReadingSecret,
+} from "../../../operator/controllers/dittoserver/dittoserver-controller.js";
+import { transitionEvents } from "../../../operator/controllers/dittoserver/transition-events.js";
+import type { DittoServer } from "../../../operator/generated/dittoserver.js";
+import { NAMESPACE, dittoServer, sampleServer } from "./fixtures.js";
+
+/** A cache holding `servers` (DittoServers only). */
+function cacheOf(servers: DittoServer[]): CacheReader {
+  return {
+    get: <T extends KubernetesObject>(resource: ResourceType, namespace: string | undefined, name: string) =>
+      (resource.kind === "DittoServer"
+        ? servers.find((s) => s.metadata.namespace === namespace && s.metadata.name === name)
+        : undefined) as T | undefined,
+    list: <T extends KubernetesObject>(resource: ResourceType, namespace?: string) =>
+      (resource.kind === "DittoServer"
+        ? servers.filter((s) => namespace === undefined || s.metadata.namespace === namespace)
+        : []) as unknown as T[],
+    isServed: () => true,
+  };
+}
+
+const s3 = sampleServer("with-s3.yaml");
+const percona = sampleServer("with-percona.yaml");
+const plain = dittoServer("plain", { storage: { metadataSize: "1Gi" } });
+const cache = cacheOf([s3, percona, plain]);
+
+function secret(name: string, namespace = NAMESPACE): KubernetesObject {
+  return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace } };
+}
+
+test("a Secret wakes exactly the servers whose pod reads it, in its namespace", () => {
+  assert.deepEqual(serversReadingSecret(secret("dittofs-s3-credentials"), cache), [
+    `${NAMESPACE}/dittofs-s3`,
+  ]);
+  assert.deepEqual(serversReadingSecret(secret("dittofs-pg-postgres-pguser-dittofs"), cache), [
+    `${NAMESPACE}/dittofs-pg`,
+  ]);
+  assert.deepEqual(serversReadingSecret(secret("plain-controlplane"), cache), [`${NAMESPACE}/plain`]);
+  assert.deepEqual(serversReadingSecret(secret("dittofs-s3-credentials", "elsewhere"), cache), []);
+  assert.deepEqual(serversReadingSecret(secret("unrelated"), cache), []);
+});
+
+test("a Percona cluster wakes the server named by its instance label, if that server exists", () => {
+  const cluster = (instance: string | undefined): KubernetesObject => ({
+    apiVersion: "pgv2.percona.com/v2",
+    kind: "PerconaPGCluster",
+    metadata: {
+      name: "x-postgres",
+      namespace: NAMESPACE,
+      ...(instance === undefined ? {} : { labels: { "app.kubernetes.io/instance": instance } }),
+    },
+  });
+  assert.deepEqual(serverOfPerconaCluster(cluster("dittofs-pg"), cache), [`${NAMESPACE}/dittofs-pg`]);
+  assert.deepEqual(serverOfPerconaCluster(cluster("someone-else"), cache), []);
+  assert.deepEqual(serverOfPerconaCluster(cluster(undefined), cache), []);
+});
+
+test("the Ready policy counts DatabaseReady only for servers on PostgreSQL", () => {
+  const ready = dittoServerController(1).ready;
+  assert.equal(typeof ready, "function");
+  if (typeof ready !== "function") return;
+  assert.deepEqual(ready(plain).positive, ["ConfigReady", "Available"]);
+  assert.deepEqual(ready(percona).positive, ["ConfigReady", "DatabaseReady", "Available"]);
+});
+
+function condition(type: string, reason: string, message: string): Condition {
+  return { type, status: "False", reason, message, lastTransitionTime: "2026-01-01T00:00:00Z" };
+}
+
+test("a condition change becomes one Event; the same condition again does not", () => {
+  const missing = {
+    type: "ConfigReady",
+    status: "False",
+    reason: "SecretNotFound",
+    message: "Secret s3 (S3 credentials) not found in namespace media",
+  } as const;
+  assert.deepEqual(transitionEvents([], [missing]), [
+    { type: "Warning", reason: "SecretNotFound", message: missing.message },
+  ]);
+  const before = [condition("ConfigReady", "SecretNotFound", missing.message)];
+  assert.deepEqual(transitionEvents(before, [missing]), [], "nothing new on a resync");
+  const other = { ...missing, message: "Secret other (S3 credentials) not found in namespace media" };
+  assert.equal(transitionEvents(before, [other]).length, 1, "another missing Secret is news");
+  const waiting = {
+    type: "DatabaseReady",
+    status: "False",
+    reason: "PerconaClusterNotReady",
+    message: "PerconaPGCluster x-postgres is initializing",
+  } as const;
+  assert.deepEqual(transitionEvents([], [waiting]), [
+    { type: "Normal", reason: "WaitingForDatabase", message: waiting.message },
+  ]);
+  const rolling = {
+    type: "Progressing",
+    status: "True",
+    reason: "RollingUpdate",
+    message: "0 of 1 pods updated",
+  } as const;
+  assert.deepEqual(transitionEvents([], [rolling]), [], "in-flight progress is not an Event");
+});
+
+test("generated control-plane credentials are long enough and never repeat", () => {
+  const first = generateControlPlaneCredentials();
+  const second = generateControlPlaneCredentials();
+  assert.ok(first.jwtSecret.length >= 32);
+  assert.ok(first.adminPassword.length >= 24);
+  assert.notEqual(first.jwtSecret, second.jwtSecret);
+  assert.notEqual(first.adminPassword, second.adminPassword);
+  assert.match(first.adminPassword, /^[A-Za-z0-9_-]+$/, "safe to type and to pass in env");
+});
