@@ -4,6 +4,7 @@ import type { PollerRegistry } from "../clients/qbittorrent/poller-registry.js";
 import type { OperatorConfig } from "../config/operator-config.js";
 import type { Operator } from "../framework/operator.js";
 import { dittoServerController } from "./dittoserver/dittoserver-controller.js";
+import { mediaStackController } from "./mediastack/mediastack-controller.js";
 import { TorrentBackends } from "./torrent/torrent-backends.js";
 import { torrentController } from "./torrent/torrent-controller.js";
 
@@ -17,6 +18,7 @@ export function registerControllers(
     torrentController({ backends, defaultTarget: config.defaultQbittorrent }, config.concurrency),
   );
   backends.onChange((key) => torrents.queue.add(key));
+  operator.controller(mediaStackController(config.concurrency));
   operator.controller(dittoServerController(config.concurrency));
   return () => backends.stop();
 }

@@ -71,7 +71,11 @@ export class ComponentProcess {
   async stop(graceMs = 3000): Promise<void> {
     if (this.exitDescription !== undefined || this.child.pid === undefined) return;
     this.child.kill("SIGTERM");
-    const stopped = await Promise.race([this.exitPromise.then(() => true), sleep(graceMs, false)]);
+    // An unref'd timer: a process that exits at once must not keep the test run alive for graceMs.
+    const stopped = await Promise.race([
+      this.exitPromise.then(() => true),
+      sleep(graceMs, false, { ref: false }),
+    ]);
     if (!stopped) {
       this.child.kill("SIGKILL");
       await this.exitPromise;

@@ -38,10 +38,10 @@ export const mediaStackConditionReasons = {
       status: "False",
       meaning: "storage.data.dittoServerRef names a DittoServer that does not exist.",
     },
-    DittoServerNotReady: {
+    WaitingForDittoServer: {
       status: "False",
       meaning:
-        "The DittoServer is not Ready (or its file Service has no ClusterIP yet); the stack waits for it.",
+        "The DittoServer is not Ready (or its file Service has no ClusterIP yet); the stack waits for it, and goes back to waiting if it becomes unready later.",
     },
   },
   AppsReady: {
@@ -73,6 +73,11 @@ export const mediaStackConditionReasons = {
     RoutingDisabled: {
       status: "True",
       meaning: "Neither gateway nor ingress is set: the apps are reached through their Services.",
+    },
+    GatewayApiNotInstalled: {
+      status: "False",
+      meaning:
+        "spec.gateway is set but the API server does not serve gateway.networking.k8s.io/v1 HTTPRoute: install the Gateway API CRDs or use spec.ingress.",
     },
     RoutesPending: {
       status: "False",

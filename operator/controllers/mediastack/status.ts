@@ -1,12 +1,12 @@
 // computeMediaStackStatus: the MediaStack's status (apps, appsSummary, qbittorrent, storage and the
 // StorageReady/AppsReady/RoutesReady conditions) from what the reconcile observed. Ready is the framework's.
-import type { V1Deployment, V1Ingress } from "@kubernetes/client-node";
+import type { V1Deployment, V1Ingress, V1PersistentVolumeClaim } from "@kubernetes/client-node";
 import type { MediaStack, MediaStackStatus } from "../../generated/mediastack.js";
 import { computeAppsCondition, deploymentReadiness, type DeploymentReadiness } from "./apps-condition.js";
 import type { AppName } from "./catalog.js";
-import type { ComputedCondition } from "./condition-reasons.js";
+import { conditionFor, type ComputedCondition } from "./condition-reasons.js";
 import type { HTTPRoute } from "./gateway-api.js";
-import { appObjectName, dataVolumeName, qbittorrentCredentialsSecretName } from "./names.js";
+import { appObjectName, configClaimName, dataVolumeName, qbittorrentCredentialsSecretName } from "./names.js";
 import {
   computeHttpRoutesCondition,
   computeIngressesCondition,
@@ -36,6 +36,16 @@ export interface ObservedMediaStack extends ObservedStorage {
   readonly deployments: readonly V1Deployment[];
   readonly httpRoutes?: readonly HTTPRoute[];
   readonly ingresses?: readonly V1Ingress[];
+  /**
+   * False when the API server does not serve HTTPRoute (Gateway API CRDs absent): with spec.gateway,
+   * RoutesReady is then False with reason GatewayApiNotInstalled. Undefined counts as served.
+   */
+  readonly gatewayApiServed?: boolean;
+  /**
+   * The apps' config claims, when observed: an app that is not ready because its config claim is not
+   * Bound (no provisioner, unknown class) says so in AppsReady, since its pod cannot be scheduled.
+   */
+  readonly configClaims?: readonly V1PersistentVolumeClaim[];
   /** Cluster DNS domain for in-cluster URLs (default cluster.local). */
   readonly clusterDomain?: string;
 }
@@ -57,6 +67,25 @@ function byName<T extends { metadata?: { name?: string } }>(
   return objects?.find((object) => object.metadata?.name === name);
 }
 
+/**
+ * A pod whose config claim is not Bound cannot be scheduled: name the claim in the app's reason, so
+ * AppsReady says why instead of a bare "0/1 ready". Only for apps that are not ready anyway.
+ */
+function withConfigClaimHint(
+  state: DeploymentReadiness,
+  claims: readonly V1PersistentVolumeClaim[] | undefined,
+  claimName: string,
+): DeploymentReadiness {
+  if (state.ready || claims === undefined) return state;
+  const claim = byName(claims, claimName);
+  const phase = claim?.status?.phase;
+  if (phase === "Bound") return state;
+  const problem = claim
+    ? `config claim ${claimName} is ${phase ?? "Pending"}, no volume or provisioner for it yet`
+    : `config claim ${claimName} not found yet`;
+  return { ...state, waitingFor: state.waitingFor ? `${state.waitingFor}; ${problem}` : problem };
+}
+
 export function computeMediaStackStatus(
   stack: MediaStack,
   observed: ObservedMediaStack,
@@ -68,7 +97,11 @@ export function computeMediaStackStatus(
   const readiness = new Map<AppName, DeploymentReadiness>();
   const apps: NonNullable<MediaStackStatus["apps"]> = [];
   for (const app of enabled) {
-    const state = deploymentReadiness(byName(observed.deployments, appObjectName(name, app.name)));
+    const state = withConfigClaimHint(
+      deploymentReadiness(byName(observed.deployments, appObjectName(name, app.name))),
+      observed.configClaims,
+      configClaimName(name, app.name),
+    );
     readiness.set(app.name, state);
     apps.push({
       name: app.name,
@@ -82,7 +115,14 @@ export function computeMediaStackStatus(
   const readyCount = [...readiness.values()].filter((state) => state.ready).length;
 
   let routes: ComputedCondition<"RoutesReady">;
-  if (routing.kind === "gateway") {
+  if (routing.kind === "gateway" && observed.gatewayApiServed === false) {
+    routes = conditionFor(
+      "RoutesReady",
+      "GatewayApiNotInstalled",
+      "spec.gateway is set but this cluster does not serve gateway.networking.k8s.io/v1 HTTPRoute: " +
+        "install the Gateway API CRDs, or use spec.ingress instead",
+    );
+  } else if (routing.kind === "gateway") {
     const observedRoutes = new Map(
       enabled.map((app) => [app.name, byName(observed.httpRoutes, appObjectName(name, app.name))] as const),
     );

@@ -46,7 +46,7 @@ export function computeStorageCondition(
       const why = ditto.message ? `: ${ditto.message}` : "";
       return conditionFor(
         "StorageReady",
-        "DittoServerNotReady",
+        "WaitingForDittoServer",
         `waiting for DittoServer ${source.name}${why}`,
       );
     }

@@ -19,7 +19,7 @@ export function loadSample(file: string): MediaStack {
   return parse(readFileSync(join(repoRoot, "samples", "mediastack", file), "utf8")) as MediaStack;
 }
 
-/** Test values only: what the reconcile would generate with node:crypto and qbittorrentPasswordHash. */
+/** Test values only: what the reconcile would generate with node:crypto and hashQbittorrentPassword. */
 export const testCredentials: QbittorrentCredentials = {
   username: "mediaplane",
   password: "Zr8Kq2vNw4Xp9Lm3Tg6Hb1Yc",

@@ -176,7 +176,7 @@ test("StorageReady waits for a DittoServer first, then its claim", () => {
     condition(computeMediaStackStatus(stack, { deployments: [], ...observed }).conditions, "StorageReady");
   assert.equal(storage({}).reason, "DittoServerNotFound");
   const notReady = storage({ dittoServer: { found: true, ready: false, message: "DatabaseReady is False" } });
-  assert.equal(notReady.reason, "DittoServerNotReady");
+  assert.equal(notReady.reason, "WaitingForDittoServer");
   assert.match(notReady.message, /library: DatabaseReady is False/);
   assert.equal(storage({ dittoServer: { found: true, ready: true } }).reason, "ClaimNotFound");
   const bound = storage({

@@ -18,7 +18,7 @@ export const qbittorrentCredentialKeys = {
 export interface QbittorrentCredentials {
   readonly username: string;
   readonly password: string;
-  /** From qbittorrentPasswordHash(password, salt) in operator/clients/qbittorrent/password-hash.ts. */
+  /** From hashQbittorrentPassword(password, salt) in operator/clients/qbittorrent/password-hash.ts. */
   readonly passwordPbkdf2: string;
 }
 

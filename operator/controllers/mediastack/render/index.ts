@@ -29,7 +29,7 @@ export type { DittoServerNfsEndpoint } from "./data-export.js";
 export interface MediaStackRenderInputs {
   /**
    * The qBittorrent WebUI credentials: generated once by the reconcile (node:crypto, hash from
-   * qbittorrentPasswordHash) when the Secret does not exist, else read back with
+   * hashQbittorrentPassword) when the Secret does not exist, else read back with
    * readQbittorrentCredentials. Required while qBittorrent is enabled.
    */
   readonly qbittorrentCredentials?: QbittorrentCredentials;

@@ -22,11 +22,12 @@ export interface ObservedDataBinding {
 }
 
 /**
- * claimRef is an atomic struct: applying it without the uid and resourceVersion the PV controller
- * wrote at binding would take them away again on every apply (a write loop). So a claimRef that
- * points at the stack's claim with that claim's current uid is kept exactly as observed; any other
- * (none yet, or a stale uid left by a deleted claim on a Retain volume) is replaced by a fresh one,
- * which makes a Released volume Available to the stack's new claim again.
+ * A claimRef that points at the stack's claim with that claim's current uid is re-applied exactly as
+ * observed (uid and resourceVersion included), so the apply never fights the PV controller; any other
+ * (none yet, or a stale uid left by a deleted claim on a Retain volume) is rendered fresh, without a
+ * uid. claimRef is not an atomic struct, though: the uid the PV controller wrote stays owned by it and
+ * an apply cannot remove it, so the reconcile (data-volume.ts) clears a stale uid with a guarded JSON
+ * patch, which makes a Released volume bind the stack's new claim again.
  */
 function renderClaimRef(
   namespace: string,

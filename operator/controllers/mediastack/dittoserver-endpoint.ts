@@ -1,0 +1,59 @@
+// Reads, from the cache only, whether the DittoServer a stack names is Ready and where its NFS
+// Service listens (ClusterIP: kubelet mounts from the node, where cluster DNS rarely resolves).
+import type { V1Service } from "@kubernetes/client-node";
+import type { CacheReader } from "../../framework/context.js";
+import { builtinResources } from "../../framework/resource.js";
+import { DittoServerResource, type DittoServer } from "../../generated/dittoserver.js";
+import type { DittoServerNfsEndpoint } from "./render/index.js";
+import type { ObservedDittoServer } from "./storage-condition.js";
+
+/**
+ * The DittoServer controller names its file Service `<name>-file` (dittoserver/names.ts,
+ * dittoServerNames.fileService). Controllers never import each other, so the one convention is
+ * repeated here; a DittoServer integration test would break if the two drifted apart.
+ */
+export function dittoServerFileServiceName(dittoServer: string): string {
+  return `${dittoServer}-file`;
+}
+
+/** The DittoServer name whose file Service this is, if the name follows the convention. */
+export function dittoServerOfFileService(serviceName: string): string | undefined {
+  return serviceName.endsWith("-file") ? serviceName.slice(0, -"-file".length) : undefined;
+}
+
+export interface DittoServerObservation {
+  readonly observed: ObservedDittoServer;
+  /** Set only when the DittoServer is Ready and its file Service has a ClusterIP. */
+  readonly endpoint?: DittoServerNfsEndpoint;
+}
+
+/** The NFS port of the file Service: the port named nfs, else the first one. */
+function nfsPort(service: V1Service): number | undefined {
+  const ports = service.spec?.ports ?? [];
+  return (ports.find((port) => port.name === "nfs") ?? ports[0])?.port;
+}
+
+export function observeDittoServer(
+  cache: CacheReader,
+  namespace: string,
+  name: string,
+): DittoServerObservation {
+  const server = cache.get<DittoServer>(DittoServerResource, namespace, name);
+  if (!server) return { observed: { found: false, ready: false } };
+  const ready = server.status?.conditions?.find((condition) => condition.type === "Ready");
+  if (ready?.status !== "True") {
+    const message = ready
+      ? `its Ready condition is ${ready.status} (${ready.reason}${ready.message ? `: ${ready.message}` : ""})`
+      : "it has no Ready condition yet";
+    return { observed: { found: true, ready: false, message } };
+  }
+  const serviceName = dittoServerFileServiceName(name);
+  const service = cache.get<V1Service>(builtinResources.Service, namespace, serviceName);
+  const clusterIP = service?.spec?.clusterIP;
+  const port = service ? nfsPort(service) : undefined;
+  if (!service || !clusterIP || clusterIP === "None" || port === undefined) {
+    const why = service ? "has no ClusterIP or port" : "does not exist";
+    return { observed: { found: true, ready: false, message: `its file Service ${serviceName} ${why} yet` } };
+  }
+  return { observed: { found: true, ready: true }, endpoint: { clusterIP, port } };
+}
