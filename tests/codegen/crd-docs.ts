@@ -33,7 +33,7 @@ export const crdDocsPath = join(fileURLToPath(new URL("../../docs/crds.md", impo
 
 function typeOf(schema: DocSchema): string {
   if (schema["x-kubernetes-int-or-string"]) return "int or string";
-  if (schema.type === "array") return `[]${schema.items ? typeOf(schema.items as DocSchema) : "any"}`;
+  if (schema.type === "array") return `[]${schema.items ? typeOf(schema.items) : "any"}`;
   if (schema.type === "object" && !schema.properties) return "map";
   return schema.type ?? "any";
 }
@@ -57,11 +57,11 @@ function rows(schema: DocSchema, path: string, required: boolean, out: string[])
   out.push(
     `| \`${path}\` | ${typeOf(schema)}${required ? " (required)" : ""} | ${cell(schema.description ?? "")} | ${cell(notes(schema))} |`,
   );
-  const children = schema.type === "array" ? (schema.items as DocSchema | undefined) : schema;
+  const children = schema.type === "array" ? schema.items : schema;
   const suffix = schema.type === "array" ? "[]" : "";
   const requiredChildren = new Set(children?.required ?? []);
   for (const [name, child] of Object.entries(children?.properties ?? {})) {
-    rows(child as DocSchema, `${path}${suffix}.${name}`, requiredChildren.has(name), out);
+    rows(child, `${path}${suffix}.${name}`, requiredChildren.has(name), out);
   }
 }
 
@@ -96,7 +96,7 @@ export function renderCrdDocs(): string {
       }
       const root = version.schema.openAPIV3Schema;
       for (const part of ["spec", "status"] as const) {
-        const schema = root.properties?.[part] as DocSchema | undefined;
+        const schema = root.properties?.[part];
         if (!schema) continue;
         out.push(
           `### ${part}`,
