@@ -36,6 +36,8 @@ export function resolveReadyPolicy<T>(source: ReadyPolicySource<T>, object: T): 
 export const READY = "Ready";
 export const STALLED = "Stalled";
 export const RECONCILING = "Reconciling";
+/** Set by a finalize that has to wait; while deleting, Ready repeats its reason and message. */
+export const FINALIZING = "Finalizing";
 
 function normalize(status: ConditionStatus | boolean): ConditionStatus {
   return status === true ? "True" : status === false ? "False" : status;

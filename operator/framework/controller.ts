@@ -3,6 +3,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "winston";
 import {
+  FINALIZING,
   READY,
   RECONCILING,
   STALLED,
@@ -226,6 +227,7 @@ export class Controller<T extends KubernetesObject> {
     try {
       const outcome = this.options.finalize ? await this.options.finalize(ctx) : undefined;
       if (outcome?.kind === "requeue") {
+        await this.writeFinalizingStatus(object, ctx);
         this.queue.addAfter(key, outcome.afterMs);
         return "requeue";
       }
@@ -238,9 +240,29 @@ export class Controller<T extends KubernetesObject> {
         error instanceof TemporaryError || error instanceof PermanentError ? error.reason : "FinalizeError";
       const delay = error instanceof TemporaryError ? error.delayMs : this.nextBackoff(key);
       log.warn("finalize failed; will retry", { reason, error: errorMessage(error), retryInMs: delay });
+      ctx.setCondition({ type: FINALIZING, status: true, reason, message: errorMessage(error) });
+      await this.writeFinalizingStatus(object, ctx);
       await ctx.event("Warning", reason, errorMessage(error));
       this.queue.addAfter(key, delay);
       return "error";
+    }
+  }
+
+  /** A waiting or failing finalize shows in status: Ready=False with the Finalizing condition's reason. */
+  private async writeFinalizingStatus(object: T, ctx: ReconcileContext<T>): Promise<void> {
+    const finalizing = findCondition(ctx.conditions, FINALIZING);
+    const ready: ConditionInput = {
+      type: READY,
+      status: false,
+      reason: finalizing?.reason ?? "Finalizing",
+      message: finalizing?.message ?? "waiting for the finalizer to finish",
+    };
+    const observed = (object as WithStatus).status?.observedGeneration as number | undefined;
+    try {
+      await this.writeStatus(object, ctx, observed, ready);
+    } catch (error) {
+      // A status write refused during deletion (e.g. the namespace is terminating) must not block it.
+      ctx.log.debug("could not write status while finalizing", { error: errorMessage(error) });
     }
   }
 

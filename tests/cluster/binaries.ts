@@ -37,6 +37,14 @@ export function clusterBinaryPaths(binDir: string = clusterBinDir()): ClusterBin
   };
 }
 
+/**
+ * Path of the pinned DittoFS server binary (`dfs-<version>`), without checking that it exists. It is
+ * kept out of ClusterBinaries: the cluster never runs it, only the real-server config test does.
+ */
+export function dfsBinaryPath(binDir: string = clusterBinDir()): string {
+  return join(binDir, `dfs-${clusterVersions().dittofs}`);
+}
+
 /** Paths of the pinned binaries; throws naming every missing one and the command that builds them. */
 export function requireClusterBinaries(binDir: string = clusterBinDir()): ClusterBinaries {
   const paths = clusterBinaryPaths(binDir);

@@ -40,6 +40,9 @@ build kubectl kubernetes k8s.io/kubernetes k8s.io/kubernetes/cmd/kubectl "$k8s_l
 helm_version=$(pinned_version helm helm.sh/helm/v3)
 build helm helm helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm "-X helm.sh/helm/v3/internal/version.version=$helm_version"
 
+dfs_version=$(pinned_version dittofs github.com/marmos91/dittofs)
+build dfs dittofs github.com/marmos91/dittofs github.com/marmos91/dittofs/cmd/dfs "-X main.version=${dfs_version#v}"
+
 # The Gateway API CRDs are YAML inside the module: download it and report where they are.
 gw_version=$(pinned_version gateway-api sigs.k8s.io/gateway-api)
 gw_dir=$(cd "$here/go/gateway-api" && go mod download -json "sigs.k8s.io/gateway-api@$gw_version" | awk -F'"' '/"Dir"/ { print $4 }')

@@ -10,6 +10,8 @@ export interface ClusterVersions {
   readonly kubernetes: string;
   readonly helm: string;
   readonly gatewayApi: string;
+  /** DittoFS (`dfs`), the server the DittoServer controller renders for; not part of the cluster itself. */
+  readonly dittofs: string;
 }
 
 const wrapperModulesDir = fileURLToPath(new URL("./go/", import.meta.url));
@@ -60,6 +62,7 @@ export function clusterVersions(): ClusterVersions {
     kubernetes: pinnedVersion("kubernetes", "k8s.io/kubernetes"),
     helm: pinnedVersion("helm", "helm.sh/helm/v3"),
     gatewayApi: pinnedVersion("gateway-api", "sigs.k8s.io/gateway-api"),
+    dittofs: pinnedVersion("dittofs", "github.com/marmos91/dittofs"),
   };
   return cached;
 }

@@ -3,6 +3,8 @@
 import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
 import type { CacheReader } from "../../framework/context.js";
 import type { ControllerOptions } from "../../framework/controller.js";
+import { MediaStackResource } from "../../generated/mediastack.js";
+import { serverUsedByStack } from "./storage-users.js";
 import { builtinResources, objectKey } from "../../framework/resource.js";
 import { DittoServerResource, type DittoServer } from "../../generated/dittoserver.js";
 import { finalizeDittoServer } from "./finalize-dittoserver.js";
@@ -42,6 +44,7 @@ export function dittoServerController(concurrency: number): ControllerOptions<Di
       { resource: builtinResources.Secret, map: serversReadingSecret },
       // Owned only with deleteWithServer, so it is mapped by label rather than by owner reference.
       { resource: PerconaPGClusterResource, map: serverOfPerconaCluster },
+      { resource: MediaStackResource, map: serverUsedByStack },
     ],
     // DatabaseReady counts only when the server uses PostgreSQL.
     ready: readyPolicyFor,

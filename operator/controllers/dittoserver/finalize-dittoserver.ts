@@ -1,14 +1,27 @@
 // Deleting a DittoServer: the Percona cluster goes only with percona.deleteWithServer; the PVCs and
 // <name>-controlplane are never deleted (data); owned children go by garbage collection.
+import { FINALIZING } from "../../framework/conditions.js";
 import type { ReconcileContext } from "../../framework/context.js";
-import { done, type Outcome } from "../../framework/outcome.js";
+import { done, requeueAfter, type Outcome } from "../../framework/outcome.js";
 import type { DittoServer } from "../../generated/dittoserver.js";
 import { PerconaPGClusterResource } from "./child-resources.js";
 import { dittoServerNames, serverNamespace } from "./names.js";
 import { resolveServerSettings } from "./settings.js";
+import { mediaStacksUsing } from "./storage-users.js";
+
+/** A fallback look while held; the MediaStack watch normally wakes the server first. */
+const heldRetryMs = 30_000;
 
 export async function finalizeDittoServer(ctx: ReconcileContext<DittoServer>): Promise<Outcome> {
   const server = ctx.object;
+  const users = mediaStacksUsing(server, ctx.cache);
+  if (users.length > 0) {
+    // Held, not refused: the delete is recorded and completes by itself once the stacks let go.
+    const message = `deletion waits: MediaStack ${users.join(", ")} still uses this server as its /data storage`;
+    ctx.setCondition({ type: FINALIZING, status: true, reason: "InUseByMediaStack", message });
+    await ctx.event("Warning", "InUseByMediaStack", message);
+    return requeueAfter(heldRetryMs);
+  }
   const namespace = serverNamespace(server);
   const { percona, storage } = resolveServerSettings(server);
   if (percona !== undefined && ctx.cache.isServed(PerconaPGClusterResource)) {

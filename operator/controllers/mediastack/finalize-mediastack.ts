@@ -1,12 +1,12 @@
 // Deleting a MediaStack: first its Torrents go (their finalizers remove the torrents while the stack's
 // qBittorrent still runs), then the cluster-scoped /data volume is deleted or kept per reclaimPolicy.
 import type { V1PersistentVolume } from "@kubernetes/client-node";
+import { FINALIZING } from "../../framework/conditions.js";
 import type { ReconcileContext } from "../../framework/context.js";
 import { isNotFound } from "../../framework/kube-api.js";
 import { done, requeueAfter, type Outcome } from "../../framework/outcome.js";
 import { builtinResources } from "../../framework/resource.js";
-import { patchStatusIfChanged } from "../../framework/status-patch.js";
-import { MediaStackResource, type MediaStack } from "../../generated/mediastack.js";
+import type { MediaStack } from "../../generated/mediastack.js";
 import { TorrentResource, type Torrent } from "../../generated/torrent.js";
 import { isStackVolume } from "./data-volume.js";
 import { dataVolumeName } from "./names.js";
@@ -34,22 +34,9 @@ export function torrentsHoldingStack(stack: MediaStack, torrents: readonly Torre
   );
 }
 
-/** Shows the wait in status (the framework writes none while finalizing); status.qbittorrent is kept. */
+/** Shows the wait in status (the framework writes Ready=False from the Finalizing condition); status.qbittorrent is kept. */
 async function reportWaiting(ctx: ReconcileContext<MediaStack>, message: string): Promise<void> {
-  ctx.setCondition({ type: "Ready", status: false, reason: "WaitingForTorrents", message });
-  const stack = ctx.object as MediaStack & { status?: Record<string, unknown> };
-  const desired = {
-    ...ctx.status,
-    conditions: ctx.conditions,
-    ...(stack.status?.observedGeneration === undefined
-      ? {}
-      : { observedGeneration: stack.status.observedGeneration }),
-  };
-  try {
-    await patchStatusIfChanged(ctx.api, MediaStackResource, stack, desired);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  ctx.setCondition({ type: FINALIZING, status: true, reason: "WaitingForTorrents", message });
   await ctx.event("Normal", "WaitingForTorrents", message);
 }
 
