@@ -1,6 +1,7 @@
 // The operator process: reads configuration, wires the three controllers onto the framework,
 // and turns SIGTERM/SIGINT into a graceful shutdown. Wiring only; no logic lives here.
 import { KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "winston";
 import { pathToFileURL } from "node:url";
 import { PollerRegistry } from "./clients/qbittorrent/poller-registry.js";
 import { ConfigError, describeConfig, loadConfig, type OperatorConfig } from "./config/operator-config.js";
@@ -22,9 +23,13 @@ in-cluster service account, or of KUBECONFIG / ~/.kube/config outside a cluster.
 Configuration (environment): MEDIAPLANE_LOG_LEVEL (info), MEDIAPLANE_LOG_FORMAT (json|console),
 MEDIAPLANE_PROBE_PORT (8080: /healthz, /readyz, /metrics), MEDIAPLANE_LEADER_ELECTION (true),
 MEDIAPLANE_LEASE_NAMESPACE (POD_NAMESPACE), MEDIAPLANE_CONCURRENCY (8),
-MEDIAPLANE_TORRENT_POLL_SECONDS (5), MEDIAPLANE_SHUTDOWN_DEADLINE_SECONDS (20),
+MEDIAPLANE_TORRENT_POLL_SECONDS (5), MEDIAPLANE_TORRENT_PROGRESS_SECONDS (10),
+MEDIAPLANE_TORRENT_CONCURRENCY (64),
+MEDIAPLANE_SHUTDOWN_DEADLINE_SECONDS (20),
 QBITTORRENT_URL, QBITTORRENT_USERNAME, QBITTORRENT_PASSWORD, QBITTORRENT_API_KEY
-(the default qBittorrent for Torrents without spec.client_ref).
+(the default qBittorrent for Torrents without spec.client_ref),
+MEDIAPLANE_QBITTORRENT_URL_ALIASES ("from=to,...": when the operator runs outside the cluster,
+reach in-cluster qBittorrent URLs such as a MediaStack's through another address).
 `;
 
 export interface RunningOperator {
@@ -32,12 +37,18 @@ export interface RunningOperator {
   stop(): Promise<boolean>;
 }
 
+export interface StartOperatorOptions {
+  /** Log here instead of the console logger built from the config (tests capture lines this way). */
+  log?: Logger;
+}
+
 /** Starts the operator with `config` against `kubeConfig`; used by main and by tests. */
 export async function startOperator(
   config: OperatorConfig,
   kubeConfig: KubeConfig,
+  options: StartOperatorOptions = {},
 ): Promise<RunningOperator> {
-  const log = createLogger(config.logLevel, config.logFormat);
+  const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   const operator = new Operator({
     kubeConfig,
     log,
@@ -54,6 +65,7 @@ export async function startOperator(
   const pollers = new PollerRegistry({
     logger: log.child({ component: "qbittorrent" }),
     poller: { intervalMs: config.torrentPollIntervalMs },
+    urlAliases: config.qbittorrentUrlAliases,
   });
   const stopControllers = registerControllers(operator, config, pollers);
   log.info("starting mediaplane", { config: describeConfig(config) });

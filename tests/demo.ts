@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { loadConfig } from "../operator/config/operator-config.js";
 import { startOperator } from "../operator/main.js";
+import { hashQbittorrentPassword } from "../operator/clients/qbittorrent/password-hash.js";
 import { startControlPlane } from "./cluster/control-plane.js";
+import { startDemoProvisioner } from "./cluster/demo-provisioner.js";
 import { stopOnProcessExit } from "./cluster/exit-cleanup.js";
 import { startQbittorrent } from "./cluster/qbittorrent.js";
 
@@ -37,6 +39,10 @@ const qbittorrent = await startQbittorrent();
 say(`qbittorrent-nox ${qbittorrent.version} at ${qbittorrent.url} (user ${qbittorrent.username})`);
 
 const kubeConfig = cluster.kubeConfig();
+// The platform's MediaStack "home" runs its qBittorrent in the cluster, where kwok runs no real
+// process: the demo's qbittorrent-nox stands in for it, with the stack's credentials Secret made
+// from its user, and the operator (outside the cluster) reaches the stack's Service URL through an alias.
+const stackQbittorrentUrl = `http://home-qbittorrent.${namespace}.svc.cluster.local:8080`;
 const operator = await startOperator(
   loadConfig({
     MEDIAPLANE_LEADER_ELECTION: "true",
@@ -46,6 +52,7 @@ const operator = await startOperator(
     MEDIAPLANE_LOG_FORMAT: "console",
     MEDIAPLANE_LOG_LEVEL: process.env.MEDIAPLANE_LOG_LEVEL ?? "warn",
     MEDIAPLANE_TORRENT_POLL_SECONDS: "2",
+    MEDIAPLANE_QBITTORRENT_URL_ALIASES: `${stackQbittorrentUrl}=${qbittorrent.url}`,
     QBITTORRENT_URL: qbittorrent.url,
     QBITTORRENT_USERNAME: qbittorrent.username,
     QBITTORRENT_PASSWORD: qbittorrent.password,
@@ -64,27 +71,38 @@ await core.createNamespacedSecret({
     stringData: { url: qbittorrent.url, username: qbittorrent.username, password: qbittorrent.password },
   },
 });
+await core.createNamespacedSecret({
+  namespace,
+  body: {
+    metadata: { name: "home-qbittorrent-credentials" },
+    type: "kubernetes.io/basic-auth",
+    stringData: {
+      username: qbittorrent.username,
+      password: qbittorrent.password,
+      password_pbkdf2: hashQbittorrentPassword(qbittorrent.password),
+    },
+  },
+});
+const stopProvisioner = startDemoProvisioner(kubeConfig, namespace, join(cluster.tempDir, "volumes"));
+stopOnProcessExit({ killNow: stopProvisioner, stop: async () => stopProvisioner() });
 
 const kubectl = (...args: string[]): string =>
   execFileSync(cluster.binaries.kubectl, [`--kubeconfig=${cluster.kubeconfigPath}`, ...args], {
     encoding: "utf8",
   });
-for (const sample of [
-  "samples/torrent",
-  "samples/dittoserver/quick-start.yaml",
-  "samples/mediastack/minimal.yaml",
-]) {
+for (const sample of ["samples/platform", "samples/torrent"]) {
   say(kubectl("apply", "-n", namespace, "-f", join(repoRoot, sample)).trimEnd());
 }
 
-await new Promise((resolve) => setTimeout(resolve, 15_000));
+await new Promise((resolve) => setTimeout(resolve, 25_000));
 say("");
 say(kubectl("get", "mediaplane", "-n", namespace, "-o", "wide"));
 say(
   [
     "Try:",
     `  alias kubectl='${cluster.binaries.kubectl} --kubeconfig=${cluster.kubeconfigPath}'`,
-    `  kubectl describe torrent -n ${namespace} big-buck-bunny`,
+    `  kubectl describe torrent -n ${namespace} big-buck-bunny     # uses the MediaStack's qBittorrent`,
+    `  kubectl describe mediastack -n ${namespace} home           # storage from the DittoServer`,
     `  kubectl get mediaplane -n ${namespace} -w`,
     "Ctrl-C stops the operator, qbittorrent-nox and the cluster, and removes their files.",
   ].join("\n"),

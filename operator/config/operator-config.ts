@@ -20,7 +20,13 @@ export interface OperatorConfig {
   concurrency: number;
   shutdownDeadlineMs: number;
   torrentPollIntervalMs: number;
+  /** Torrent reconciles run at once (they mostly wait on qBittorrent's batched adds). */
+  torrentConcurrency: number;
+  /** A downloading Torrent's progress is written at most once per this interval. */
+  torrentProgressIntervalMs: number;
   defaultQbittorrent?: DefaultQbittorrent;
+  /** MEDIAPLANE_QBITTORRENT_URL_ALIASES "from=to,...": reach in-cluster qBittorrent URLs another way. */
+  qbittorrentUrlAliases: ReadonlyMap<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +61,18 @@ function boolean(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key}=${raw} must be true or false`);
 }
 
+function urlAliases(env: Env, key: string): ReadonlyMap<string, string> {
+  const aliases = new Map<string, string>();
+  for (const pair of (env[key] ?? "").split(",").filter((part) => part.trim() !== "")) {
+    const [from, to, ...rest] = pair.split("=");
+    if (!from?.trim() || !to?.trim() || rest.length > 0 || !/^https?:\/\//.test(to.trim())) {
+      throw new ConfigError(`${key} must be "from=to" URL pairs separated by commas, got "${pair}"`);
+    }
+    aliases.set(from.trim(), to.trim());
+  }
+  return aliases;
+}
+
 export function loadConfig(env: Env = process.env): OperatorConfig {
   const url = env.QBITTORRENT_URL;
   if (url !== undefined && url !== "" && !/^https?:\/\/[^/]+/.test(url)) {
@@ -72,6 +90,9 @@ export function loadConfig(env: Env = process.env): OperatorConfig {
     concurrency: integer(env, "MEDIAPLANE_CONCURRENCY", 8, 1, 256),
     shutdownDeadlineMs: integer(env, "MEDIAPLANE_SHUTDOWN_DEADLINE_SECONDS", 20, 1, 600) * 1000,
     torrentPollIntervalMs: integer(env, "MEDIAPLANE_TORRENT_POLL_SECONDS", 5, 1, 3600) * 1000,
+    qbittorrentUrlAliases: urlAliases(env, "MEDIAPLANE_QBITTORRENT_URL_ALIASES"),
+    torrentConcurrency: integer(env, "MEDIAPLANE_TORRENT_CONCURRENCY", 64, 1, 1024),
+    torrentProgressIntervalMs: integer(env, "MEDIAPLANE_TORRENT_PROGRESS_SECONDS", 10, 0, 3600) * 1000,
     defaultQbittorrent: url
       ? {
           url,
@@ -85,9 +106,10 @@ export function loadConfig(env: Env = process.env): OperatorConfig {
 
 /** The configuration as it may be logged: credentials are replaced by whether they are set. */
 export function describeConfig(config: OperatorConfig): Record<string, unknown> {
-  const { defaultQbittorrent, ...rest } = config;
+  const { defaultQbittorrent, qbittorrentUrlAliases, ...rest } = config;
   return {
     ...rest,
+    qbittorrentUrlAliases: Object.fromEntries(qbittorrentUrlAliases),
     defaultQbittorrent: defaultQbittorrent
       ? {
           url: defaultQbittorrent.url,

@@ -15,7 +15,15 @@ export function registerControllers(
 ): () => Promise<void> {
   const backends = new TorrentBackends(pollers);
   const torrents = operator.controller(
-    torrentController({ backends, defaultTarget: config.defaultQbittorrent }, config.concurrency),
+    torrentController(
+      {
+        backends,
+        defaultTarget: config.defaultQbittorrent,
+        progressIntervalMs: config.torrentProgressIntervalMs,
+        progressWrites: new Map<string, number>(),
+      },
+      config.torrentConcurrency,
+    ),
   );
   backends.onChange((key) => torrents.queue.add(key));
   operator.controller(mediaStackController(config.concurrency));

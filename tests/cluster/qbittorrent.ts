@@ -43,6 +43,10 @@ export interface QbittorrentInstance {
   stop(): Promise<void>;
   /** Stops and starts again on the same port and profile: every session cookie becomes invalid. */
   restart(): Promise<void>;
+  /** Stops qbittorrent-nox but keeps its profile and port (qBittorrent "down"); see startProcess. */
+  stopProcess(): Promise<void>;
+  /** Starts it again after stopProcess, on the same port and profile. */
+  startProcess(): Promise<void>;
 }
 
 /** The installed qbittorrent-nox version, from `--version` ("qBittorrent v4.5.2"). */
@@ -154,6 +158,13 @@ export async function startQbittorrent(options: StartQbittorrentOptions = {}): P
     },
     restart: async () => {
       await stopGracefully(child);
+      await launch();
+    },
+    stopProcess: async () => {
+      await stopGracefully(child);
+    },
+    startProcess: async () => {
+      if (child !== undefined && child.exited === undefined) return;
       await launch();
     },
   };

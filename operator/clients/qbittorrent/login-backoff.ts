@@ -136,6 +136,14 @@ export class LoginBackoff {
     this.attemptInFlight = false;
   }
 
+  /**
+   * New credentials for this qBittorrent (someone fixed a Secret): they may try at once instead of
+   * waiting out the backoff earned by the old ones; the failure count, and so the limit, stays.
+   */
+  allowNewCredentials(): void {
+    if (this.consecutiveFailures < this.failureLimit) this.nextAttemptAt = 0;
+  }
+
   /** Forget all failures, e.g. when the credentials changed. */
   reset(): void {
     this.consecutiveFailures = 0;

@@ -210,7 +210,8 @@ export class MaindataPoller {
       if (error instanceof QbittorrentUnauthorizedError && error.retryAfterMs !== undefined) {
         delay = Math.max(delay, Math.min(error.retryAfterMs, this.maxBackoffMs * 10));
       }
-      this.logger.warn("qBittorrent maindata poll failed", {
+      // The seed's line: the maindata poll is this operator's torrents info list.
+      this.logger.warn("Failed to get torrents info list", {
         url: this.client.url,
         reason: error.reason,
         error: error.message,

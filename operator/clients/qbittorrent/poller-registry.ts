@@ -26,6 +26,11 @@ export interface PollerRegistryOptions {
   loginBackoff?: Omit<LoginBackoffOptions, "now">;
   /** Keep an unused poller this long before stopping it (avoids churn). Default 0: stop at once. */
   idleStopMs?: number;
+  /**
+   * URL prefixes to reach qBittorrent by instead (from → to), for an operator running outside the
+   * cluster where in-cluster Service URLs do not resolve (development, the local end-to-end test).
+   */
+  urlAliases?: ReadonlyMap<string, string>;
 }
 
 interface PollerEntry {
@@ -100,9 +105,12 @@ export class PollerRegistry {
     if (loginBackoff === undefined) {
       loginBackoff = new LoginBackoff(this.options.loginBackoff);
       this.loginBackoffs.set(url, loginBackoff);
+    } else {
+      loginBackoff.allowNewCredentials();
     }
     const client = new QbittorrentClient({
       ...endpoint,
+      url: aliasedUrl(endpoint.url, this.options.urlAliases),
       timeoutMs: this.options.timeoutMs ?? 10_000,
       logger: this.logger,
       loginBackoff,
@@ -165,4 +173,13 @@ function endpointIdentity(endpoint: QbittorrentEndpoint): string {
     digest(endpoint.password),
     digest(endpoint.apiKey),
   ].join("\n");
+}
+
+/** `url` with the longest matching alias prefix replaced; unchanged when none matches. */
+export function aliasedUrl(url: string, aliases: ReadonlyMap<string, string> | undefined): string {
+  let best: [string, string] | undefined;
+  for (const [from, to] of aliases ?? []) {
+    if (url.startsWith(from) && (best === undefined || from.length > best[0].length)) best = [from, to];
+  }
+  return best ? best[1] + url.slice(best[0].length) : url;
 }

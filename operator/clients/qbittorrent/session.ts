@@ -119,12 +119,22 @@ export class QbittorrentSession {
     let answer = await this.dispatch(request);
 
     if (answer.status === 403 && this.authMode === "cookie") {
-      this.logger.info("qBittorrent session lost (403); logging in again", {
+      // The seed's line; a 403 is also what an expired session or a qBittorrent restart looks like.
+      this.logger.info("Unauthorized access to qbittorrent", {
         url: this.displayUrl,
         endpoint: request.endpoint,
+        status: 403,
+        action: "logging in again",
       });
       await this.loginAgain(generation);
       answer = await this.dispatch(request);
+    }
+    if (answer.status === 403 || answer.status === 401) {
+      this.logger.warn("Unauthorized access to qbittorrent", {
+        url: this.displayUrl,
+        endpoint: request.endpoint,
+        status: answer.status,
+      });
     }
     if (answer.status === 403) {
       throw new QbittorrentUnauthorizedError(
@@ -209,6 +219,11 @@ export class QbittorrentSession {
       });
     } catch (error) {
       this.loginBackoff.recordInconclusive();
+      this.logger.warn("Failed to login to qBittorrent", {
+        url: this.displayUrl,
+        reason: "QbittorrentUnreachable",
+        error: error instanceof Error ? error.message : String(error),
+      });
       throw error;
     }
 
@@ -217,12 +232,16 @@ export class QbittorrentSession {
         this.loginBackoff.recordSuccess();
         this.loggedIn = true;
         this.loginGeneration += 1;
-        this.logger.info("logged in to qBittorrent", { url: this.displayUrl, status: answer.status });
+        this.logger.info("Successfully logged into qBittorrent", {
+          url: this.displayUrl,
+          status: answer.status,
+        });
         return;
       case "refused": {
         const retryAfterMs = this.loginBackoff.recordFailure();
-        this.logger.warn("qBittorrent refused the login", {
+        this.logger.warn("Failed to login to qBittorrent", {
           url: this.displayUrl,
+          reason: "QbittorrentLoginFailed",
           username: this.#credentials.username,
           consecutiveFailures: this.loginBackoff.failures,
           retryAfterMs,
@@ -236,7 +255,11 @@ export class QbittorrentSession {
       }
       case "banned": {
         const retryAfterMs = this.loginBackoff.recordBanned();
-        this.logger.error("qBittorrent has banned this client's IP", { url: this.displayUrl, retryAfterMs });
+        this.logger.error("Failed to login to qBittorrent", {
+          url: this.displayUrl,
+          reason: "QbittorrentBanned",
+          retryAfterMs,
+        });
         throw new QbittorrentUnauthorizedError(
           `qBittorrent at ${this.displayUrl} has banned this IP after too many failed logins ` +
             "(WebUI\\MaxAuthenticationFailCount); it lifts the ban after WebUI\\BanDuration or a restart",
@@ -246,6 +269,11 @@ export class QbittorrentSession {
       }
       case "unexpected":
         this.loginBackoff.recordInconclusive();
+        this.logger.warn("Failed to login to qBittorrent", {
+          url: this.displayUrl,
+          reason: "QbittorrentUnexpectedResponse",
+          status: answer.status,
+        });
         if (answer.status >= 500) {
           throw new QbittorrentUnreachableError(
             `qBittorrent at ${this.displayUrl} answered ${answer.status} on auth/login`,

@@ -6,7 +6,13 @@ import { objectKey } from "../../framework/resource.js";
 import type { Torrent } from "../../generated/torrent.js";
 import { lookupHashes } from "../../clients/qbittorrent/infohash.js";
 import { resolveClient } from "./client-resolution.js";
-import { parseOrRefuse, syncedBackend, type TorrentDependencies } from "./reconcile-torrent.js";
+import { QbittorrentError } from "../../clients/qbittorrent/errors.js";
+import {
+  clientFailure,
+  parseOrRefuse,
+  syncedBackend,
+  type TorrentDependencies,
+} from "./reconcile-torrent.js";
 import { ownerKeyFromTags } from "./torrent-identity.js";
 
 export async function finalizeTorrent(
@@ -54,7 +60,15 @@ export async function finalizeTorrent(
       return done;
     }
     const deleteFiles = torrent.spec.delete_files_on_removal === true;
-    await backend.poller.enqueueDelete(hash, deleteFiles);
+    try {
+      await backend.poller.enqueueDelete(hash, deleteFiles);
+    } catch (error) {
+      // qBittorrent went away mid-delete: keep the finalizer and try again after the backoff.
+      if (error instanceof QbittorrentError) {
+        throw clientFailure(ctx, resolution.target, error, backend.poller.health().consecutiveFailures + 1);
+      }
+      throw error;
+    }
     await ctx.event(
       "Normal",
       "Removed",
@@ -62,6 +76,7 @@ export async function finalizeTorrent(
     );
     return done;
   } finally {
+    deps.progressWrites.delete(key);
     await deps.backends.release(key);
   }
 }

@@ -1,7 +1,7 @@
 // Gives each Torrent the shared poller and client of its qBittorrent (one per instance, from
 // the PollerRegistry) and turns poller events into queue keys through the TorrentIndex.
 import type { QbittorrentClient } from "../../clients/qbittorrent/client.js";
-import type { MaindataPoller } from "../../clients/qbittorrent/maindata-poller.js";
+import type { MaindataPoller, MaindataPollerEvent } from "../../clients/qbittorrent/maindata-poller.js";
 import type { PollerRegistry } from "../../clients/qbittorrent/poller-registry.js";
 import type { QbittorrentTarget } from "./client-resolution.js";
 import { TorrentIndex } from "./torrent-index.js";
@@ -29,15 +29,21 @@ export class TorrentBackends {
     if (!this.subscribed.has(poller)) {
       this.subscribed.add(poller);
       poller.subscribe((event) => {
-        const keys =
-          event.type === "changed"
-            ? this.index.keysFor(target.id, [...event.changed, ...event.removed])
-            : this.index.allKeys(target.id);
-        const all = event.type === "changed" && event.fullUpdate ? this.index.allKeys(target.id) : keys;
-        for (const changedKey of all) this.enqueue(changedKey);
+        for (const changedKey of this.keysToWake(target.id, event)) this.enqueue(changedKey);
       });
     }
     return { poller, client: this.registry.clientFor(key) };
+  }
+
+  /** A change wakes its Torrents; an outage wakes all of them once (their own backoff retries), as does recovery. */
+  private keysToWake(targetId: string, event: MaindataPollerEvent): string[] {
+    if (event.type === "changed") {
+      return event.fullUpdate
+        ? this.index.allKeys(targetId)
+        : this.index.keysFor(targetId, [...event.changed, ...event.removed]);
+    }
+    if (event.type === "error" && event.consecutiveFailures > 1) return [];
+    return this.index.allKeys(targetId);
   }
 
   async release(key: string): Promise<void> {

@@ -37,7 +37,10 @@ describe("QbittorrentClient against qbittorrent-nox", () => {
 
   it("logs in (200 Ok., cookie SID) and reads the versions", async () => {
     await client.login();
-    assert.equal(logger.lines.filter((line) => line.message === "logged in to qBittorrent").length, 1);
+    assert.equal(
+      logger.lines.filter((line) => line.message === "Successfully logged into qBittorrent").length,
+      1,
+    );
     const version = await client.webapiVersion();
     assert.equal(version.text, "2.8.19");
     assert.deepEqual([version.major, version.minor, version.patch], [2, 8, 19]);

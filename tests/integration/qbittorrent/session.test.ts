@@ -159,7 +159,10 @@ describe("qBittorrent session against qbittorrent-nox", () => {
     await qbt.restart();
     assert.deepEqual(await client.torrentsInfo(), []);
     assert.equal(
-      logger.lines.filter((line) => line.message.startsWith("qBittorrent session lost (403)")).length,
+      logger.lines.filter(
+        (line) =>
+          line.message === "Unauthorized access to qbittorrent" && line.meta?.action === "logging in again",
+      ).length,
       1,
     );
     assert.equal(logger.requests("auth/login").length, 1);

@@ -34,7 +34,17 @@ before(async () => {
   operator = new Operator({ kubeConfig, log: silentLogger() });
   pollers = new PollerRegistry({ poller: { intervalMs: 1000 } });
   const backends = new TorrentBackends(pollers);
-  const torrents = operator.controller(torrentController({ backends, defaultTarget: undefined }, 4));
+  const torrents = operator.controller(
+    torrentController(
+      {
+        backends,
+        defaultTarget: undefined,
+        progressIntervalMs: 10_000,
+        progressWrites: new Map<string, number>(),
+      },
+      4,
+    ),
+  );
   backends.onChange((key) => torrents.queue.add(key));
   await operator.start();
 });

@@ -1,9 +1,10 @@
 // Shared setup of the Torrent integration tests: a real qbittorrent-nox, the operator running
 // in-process against the run's real cluster, and small readers for Torrents and qBittorrent.
 import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
+import type { Logger } from "winston";
 import { QbittorrentClient } from "../../../operator/clients/qbittorrent/client.js";
 import type { QbittorrentTorrent } from "../../../operator/clients/qbittorrent/api-types.js";
-import { loadConfig } from "../../../operator/config/operator-config.js";
+import { loadConfig, type OperatorConfig } from "../../../operator/config/operator-config.js";
 import type { Torrent } from "../../../operator/generated/torrent.js";
 import { startOperator, type RunningOperator } from "../../../operator/main.js";
 import { startQbittorrent, type QbittorrentInstance } from "../../cluster/qbittorrent.js";
@@ -21,36 +22,52 @@ export interface TorrentHarness {
   stop(): Promise<void>;
 }
 
-export async function startTorrentHarness(): Promise<TorrentHarness> {
+export interface TorrentHarnessOptions {
+  /** Where the operator logs (tests capture lines); default: errors to the console. */
+  log?: Logger;
+  /** More operator environment, e.g. MEDIAPLANE_CONCURRENCY. */
+  env?: Record<string, string>;
+}
+
+/** The operator's configuration for `qbittorrent` as the default client. */
+export function operatorConfig(
+  qbittorrent: QbittorrentInstance,
+  env: Record<string, string> = {},
+): OperatorConfig {
+  return loadConfig({
+    MEDIAPLANE_LEADER_ELECTION: "false",
+    MEDIAPLANE_PROBE_PORT: "0",
+    MEDIAPLANE_PROBE_HOST: "127.0.0.1",
+    MEDIAPLANE_LOG_LEVEL: "error",
+    MEDIAPLANE_TORRENT_POLL_SECONDS: "1",
+    QBITTORRENT_URL: qbittorrent.url,
+    QBITTORRENT_USERNAME: qbittorrent.username,
+    QBITTORRENT_PASSWORD: qbittorrent.password,
+    ...env,
+  });
+}
+
+export async function startTorrentHarness(options: TorrentHarnessOptions = {}): Promise<TorrentHarness> {
   const qbittorrent = await startQbittorrent();
-  const operator = await startOperator(
-    loadConfig({
-      MEDIAPLANE_LEADER_ELECTION: "false",
-      MEDIAPLANE_PROBE_PORT: "0",
-      MEDIAPLANE_PROBE_HOST: "127.0.0.1",
-      MEDIAPLANE_LOG_LEVEL: "error",
-      MEDIAPLANE_TORRENT_POLL_SECONDS: "1",
-      QBITTORRENT_URL: qbittorrent.url,
-      QBITTORRENT_USERNAME: qbittorrent.username,
-      QBITTORRENT_PASSWORD: qbittorrent.password,
-    }),
-    kubeConfig,
-  );
+  const operator = await startOperator(operatorConfig(qbittorrent, options.env), kubeConfig, {
+    log: options.log,
+  });
   const client = new QbittorrentClient({
     url: qbittorrent.url,
     username: qbittorrent.username,
     password: qbittorrent.password,
     timeoutMs: 5000,
   });
-  return {
+  const harness: TorrentHarness = {
     qbittorrent,
     client,
     operator,
     stop: async () => {
-      await operator.stop();
+      await harness.operator.stop();
       await qbittorrent.stop();
     },
   };
+  return harness;
 }
 
 export async function createTorrent(namespace: string, name: string, spec: Torrent["spec"]): Promise<void> {

@@ -2,10 +2,10 @@
 // images), against temporary directories standing in for /data and /config.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { resolveApp, resolveStackSettings } from "../../../operator/controllers/mediastack/stack-settings.js";
 import { renderDataLayoutInitContainer } from "../../../operator/controllers/mediastack/render/data-layout-init.js";
 import { renderQbittorrentConfigInitContainer } from "../../../operator/controllers/mediastack/render/qbittorrent-config-init.js";
@@ -19,6 +19,17 @@ function script(command: string[] | undefined): string {
   return command?.[2] ?? "";
 }
 
+const tempDirs: string[] = [];
+/** A temp dir removed after the file's tests, so runs leave nothing in /tmp. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(prefix);
+  tempDirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function run(body: string, env: Record<string, string> = {}): string {
   return execFileSync("/bin/sh", ["-c", body], {
     env: { PATH: process.env.PATH ?? "", ...env },
@@ -27,7 +38,7 @@ function run(body: string, env: Record<string, string> = {}): string {
 }
 
 test("the data layout script creates the hardlink layout once and leaves existing directories alone", () => {
-  const root = mkdtempSync(join(tmpdir(), "mediaplane-data-"));
+  const root = tempDir(join(tmpdir(), "mediaplane-data-"));
   const body = script(
     renderDataLayoutInitContainer(resolveApp(stack.spec, "sonarr"), settings).command,
   ).replaceAll("/data", root);
@@ -66,8 +77,8 @@ function qbittorrentScript(root: string, defaults: string): string {
 }
 
 test("the qBittorrent script seeds a fresh config from the image's defaults with the credentials and save paths", () => {
-  const root = mkdtempSync(join(tmpdir(), "mediaplane-config-"));
-  const defaults = mkdtempSync(join(tmpdir(), "mediaplane-defaults-"));
+  const root = tempDir(join(tmpdir(), "mediaplane-config-"));
+  const defaults = tempDir(join(tmpdir(), "mediaplane-defaults-"));
   writeFileSync(
     join(defaults, "qBittorrent.conf"),
     "[LegalNotice]\nAccepted=true\n\n[Preferences]\nDownloads\\SavePath=/downloads/\nWebUI\\Address=*\nWebUI\\ServerDomains=*\n",
@@ -95,7 +106,7 @@ test("the qBittorrent script seeds a fresh config from the image's defaults with
 });
 
 test("on later starts only the credential lines are rewritten; the user's other settings stay", () => {
-  const root = mkdtempSync(join(tmpdir(), "mediaplane-config-"));
+  const root = tempDir(join(tmpdir(), "mediaplane-config-"));
   mkdirSync(join(root, "qBittorrent"));
   writeFileSync(
     conf(root),

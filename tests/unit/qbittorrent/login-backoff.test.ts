@@ -79,6 +79,22 @@ describe("LoginBackoff", () => {
     assert.equal(decision.allowed === false && decision.retryAfterMs, 600_000);
   });
 
+  it("gives new credentials one attempt at once, but never past the failure limit", () => {
+    const { backoff } = ledger();
+    for (let i = 0; i < 3; i += 1) {
+      backoff.allowNewCredentials();
+      assert.deepEqual(backoff.beginAttempt(), { allowed: true });
+      backoff.recordFailure();
+    }
+    assert.equal(backoff.beginAttempt().allowed, false, "the old credentials wait the full backoff");
+    backoff.allowNewCredentials();
+    assert.deepEqual(backoff.beginAttempt(), { allowed: true });
+    backoff.recordFailure();
+    backoff.allowNewCredentials();
+    const suspended = backoff.beginAttempt();
+    assert.equal(suspended.allowed === false && suspended.reason, "QbittorrentLoginSuspended");
+  });
+
   it("refuses settings that could reach the ban threshold", () => {
     assert.throws(() => new LoginBackoff({ burstLimit: 4 }), RangeError);
     assert.throws(() => new LoginBackoff({ failureLimit: 5 }), RangeError);
