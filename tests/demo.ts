@@ -84,7 +84,7 @@ await core.createNamespacedSecret({
   },
 });
 const stopProvisioner = startDemoProvisioner(kubeConfig, namespace, join(cluster.tempDir, "volumes"));
-stopOnProcessExit({ killNow: stopProvisioner, stop: async () => stopProvisioner() });
+stopOnProcessExit({ killNow: stopProvisioner, stop: () => Promise.resolve(stopProvisioner()) });
 
 const kubectl = (...args: string[]): string =>
   execFileSync(cluster.binaries.kubectl, [`--kubeconfig=${cluster.kubeconfigPath}`, ...args], {

@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { clusterBinDir } from "./cluster/binaries.js";
 import { startControlPlane } from "./cluster/control-plane.js";
 import type { ControlPlane } from "./cluster/control-plane.js";
+import { controlChannelEnv, serveControlChannel } from "./cluster/control-channel.js";
+import type { ControlChannel } from "./cluster/control-channel.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const suites = { unit: "tests/unit", integration: "tests/integration", e2e: "tests/e2e" } as const;
@@ -80,17 +82,23 @@ async function main(): Promise<number> {
   }
   const env: NodeJS.ProcessEnv = { ...process.env };
   let controlPlane: ControlPlane | undefined;
+  let channel: ControlChannel | undefined;
   if (needsCluster(files)) {
     env["MEDIAPLANE_TEST_BIN_DIR"] ??= clusterBinDir();
     if (env["MEDIAPLANE_TEST_KUBECONFIG"] === undefined || env["MEDIAPLANE_TEST_KUBECONFIG"] === "") {
       controlPlane = await startControlPlane();
       env["MEDIAPLANE_TEST_KUBECONFIG"] = controlPlane.kubeconfigPath;
+      // Tests of watch recovery restart the apiserver through this process, which owns it.
+      channel = await serveControlChannel(controlPlane);
+      env[controlChannelEnv.url] = channel.url;
+      env[controlChannelEnv.etcd] = controlPlane.etcdUrl;
     }
   }
   try {
     return await runNodeTest(files, env);
   } finally {
     // Silent: the CI reads the runner's closing summary lines, so nothing may follow them.
+    await channel?.close();
     await controlPlane?.stop();
   }
 }

@@ -1,6 +1,7 @@
 // The one HTTP client to the API server: JSON requests, server-side apply, status patches
 // and streaming watches, authenticated from a KubeConfig. Errors carry the HTTP status.
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { Agent as HttpsAgent } from "node:https";
 import fetch, { type RequestInit, type Response } from "node-fetch";
 import { apiVersionOf, collectionPath, objectPath, type ResourceType } from "./resource.js";
 
@@ -38,6 +39,8 @@ export const patchTypes = {
 
 export class KubeApi {
   private readonly server: string;
+  /** One agent for the client's life: client-node makes a new one per call, which means a TLS handshake per request. */
+  private agent: RequestInit["agent"] | undefined;
 
   constructor(private readonly kubeConfig: KubeConfig) {
     const cluster = kubeConfig.getCurrentCluster();
@@ -187,7 +190,12 @@ export class KubeApi {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    // Headers are read per request (tokens rotate); the connection pool is kept.
     const init = await this.kubeConfig.applyToFetchOptions({});
+    this.agent ??=
+      init.agent instanceof HttpsAgent
+        ? new HttpsAgent({ ...init.agent.options, keepAlive: true })
+        : init.agent;
     // client-node returns a WHATWG Headers object (it carries the bearer token): copy its entries.
     const headers: Record<string, string> = {
       ...Object.fromEntries((init.headers as unknown as Headers | undefined)?.entries() ?? []),
@@ -196,6 +204,7 @@ export class KubeApi {
     if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
     return fetch(url.toString(), {
       ...init,
+      agent: this.agent,
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),

@@ -23,6 +23,8 @@ export interface OperatorOptions {
   leaderElection?: { enabled: boolean; namespace: string; name: string; leaseDurationSeconds?: number };
   probes?: { host: string; port: number };
   shutdownDeadlineMs?: number;
+  /** Backoff between failed watch attempts (default 500 ms doubling to 30 s). */
+  watchBackoff?: { baseMs?: number; capMs?: number };
 }
 
 export class Operator {
@@ -42,6 +44,8 @@ export class Operator {
     this.identity = options.identity ?? `${hostname()}-${process.pid}`;
     this.informers = new InformerRegistry(this.api, options.log, (resource) => ({
       onRestart: (reason) => this.metrics.watchRestarts.inc({ resource: resource.plural, reason }),
+      backoffBaseMs: options.watchBackoff?.baseMs,
+      backoffCapMs: options.watchBackoff?.capMs,
     }));
     this.events = new EventRecorder(this.api, "mediaplane", this.identity, options.log);
   }

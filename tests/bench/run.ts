@@ -1,33 +1,44 @@
-// `npm run bench`: starts one local control plane and one qbittorrent-nox, runs each benchmark
-// in its own namespace and prints the numbers (docs/benchmarks.md records them). Loopback only.
+// `npm run bench`: one local control plane and one qbittorrent-nox for every benchmark, each in
+// its own namespaces; prints the numbers recorded in docs/benchmarks.md. Loopback traffic only.
 import { CoreV1Api } from "@kubernetes/client-node";
 import { startControlPlane } from "../cluster/control-plane.js";
 import { startQbittorrent } from "../cluster/qbittorrent.js";
 import { formatResults, type BenchResult } from "./bench-metrics.js";
-import { benchTorrents } from "./torrent-scale.js";
+import { benchFramework } from "./framework.js";
+import { benchMediaStack } from "./mediastack.js";
+import { benchTorrent } from "./torrent.js";
 import { benchWidgets } from "./widget-scale.js";
 
-const torrents = Number(process.env.BENCH_TORRENTS ?? 300);
-const widgets = Number(process.env.BENCH_WIDGETS ?? 500);
-const quietSeconds = Number(process.env.BENCH_QUIET_SECONDS ?? 30);
+const frameworkObjects = Number(process.env.BENCH_FRAMEWORK_OBJECTS ?? 1000);
+const torrentSizes = (process.env.BENCH_TORRENT_SIZES ?? "100,1000").split(",").map(Number);
+const stacks = Number(process.env.BENCH_STACKS ?? 50);
 
 const cluster = await startControlPlane();
 const results: BenchResult[] = [
   { name: "local control plane", numbers: { "warm start (s)": cluster.startupMs / 1000 } },
 ];
-const kubeConfig = cluster.kubeConfig();
-const core = kubeConfig.makeApiClient(CoreV1Api);
+const report = (result: BenchResult): void => {
+  results.push(result);
+  process.stdout.write(`${formatResults([result])}\n`);
+};
 try {
-  await core.createNamespace({ body: { metadata: { name: "bench-widgets" } } });
-  results.push(await benchWidgets(kubeConfig, "bench-widgets", widgets));
+  const kubeConfig = cluster.kubeConfig();
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const namespace = async (name: string): Promise<string> => {
+    await core.createNamespace({ body: { metadata: { name } } });
+    return name;
+  };
+  report(await benchFramework(kubeConfig, await namespace("bench-framework"), frameworkObjects));
+  report(await benchWidgets(kubeConfig, await namespace("bench-widgets"), 200));
   const qbittorrent = await startQbittorrent();
   try {
-    await core.createNamespace({ body: { metadata: { name: "bench-torrents" } } });
-    results.push(await benchTorrents(kubeConfig, qbittorrent, "bench-torrents", torrents, quietSeconds));
+    for (const n of torrentSizes)
+      report(await benchTorrent(kubeConfig, qbittorrent, await namespace(`bench-torrent-${n}`), n));
   } finally {
     await qbittorrent.stop();
   }
+  report(await benchMediaStack(kubeConfig, stacks));
 } finally {
   await cluster.stop();
 }
-process.stdout.write(`${formatResults(results)}\n`);
+process.stdout.write(`\nsummary\n${formatResults(results)}\n`);

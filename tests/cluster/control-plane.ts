@@ -74,6 +74,13 @@ export interface ControlPlane {
   ): Promise<ServiceAccountKubeconfig>;
   /** The file a component's stdout and stderr go to. */
   logFile(component: ComponentName): string;
+  /** etcd's client URL, `http://127.0.0.1:<port>` (its v3 gRPC gateway answers JSON there). */
+  readonly etcdUrl: string;
+  /**
+   * Stops kube-apiserver and starts it again on the same port with the same flags, resolving once
+   * /readyz answers; for tests of watch recovery. Callers must not overlap it with other API use they need.
+   */
+  restartApiserver(): Promise<void>;
   /** Stops every component (SIGTERM, then SIGKILL) and removes the temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -273,6 +280,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           expirationSeconds: saOptions?.expirationSeconds,
         }),
       logFile: (component) => components.logFile(component),
+      etcdUrl: `http://127.0.0.1:${etcdClient}`,
+      restartApiserver: async () => {
+        await components.get("kube-apiserver")?.stop();
+        components.launch("kube-apiserver", binaries.kubeApiserver, apiserverArgs(layout));
+        await wait("kube-apiserver /readyz after a restart", () =>
+          answersOk(`${server}/readyz`, apiserverAuth),
+        );
+      },
       stop,
     };
   } catch (error) {

@@ -237,7 +237,7 @@ test("DittoServer → MediaStack → Torrents come up in order and tear down to 
     timeoutMs: 60_000,
   });
   await waitFor(
-    async () => {
+    () => {
       const left = kubectl(
         "get",
         "mediaplane,deployments,statefulsets,services,networkpolicies",

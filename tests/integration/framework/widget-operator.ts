@@ -1,6 +1,7 @@
 // A small test controller over a test CRD (Widget → one ConfigMap child), so the framework
 // is proven against the real apiserver without any of the product controllers.
 import type { KubeConfig, KubernetesObject, V1ConfigMap } from "@kubernetes/client-node";
+import type { ReconcileContext } from "../../../operator/framework/context.js";
 import { ApiextensionsV1Api } from "@kubernetes/client-node";
 import { silentLogger } from "../../../operator/framework/logger.js";
 import { Operator } from "../../../operator/framework/operator.js";
@@ -69,6 +70,17 @@ export async function installWidgetCrd(kubeConfig: KubeConfig): Promise<void> {
   );
 }
 
+export interface WidgetOperatorOptions {
+  leaderElection?: { namespace: string; name: string };
+  identity?: string;
+  concurrency?: number;
+  retry?: { baseMs?: number; capMs?: number };
+  resyncSeconds?: number;
+  watchBackoff?: { baseMs?: number; capMs?: number };
+  /** Runs first in every reconcile (to slow it down, record it, or throw). */
+  beforeReconcile?: (ctx: ReconcileContext<Widget>) => Promise<void>;
+}
+
 export interface WidgetOperator {
   operator: Operator;
   reconciles: () => number;
@@ -76,10 +88,7 @@ export interface WidgetOperator {
 }
 
 /** An operator with one Widget controller: ConfigMap `<name>-child` with data.value = spec.value. */
-export function widgetOperator(
-  kubeConfig: KubeConfig,
-  options: { leaderElection?: { namespace: string; name: string }; identity?: string } = {},
-): WidgetOperator {
+export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOptions = {}): WidgetOperator {
   let reconciles = 0;
   let finalizes = 0;
   const operator = new Operator({
@@ -90,6 +99,7 @@ export function widgetOperator(
       ? { enabled: true, leaseDurationSeconds: 3, ...options.leaderElection }
       : undefined,
     shutdownDeadlineMs: 5000,
+    watchBackoff: options.watchBackoff,
   });
   operator.controller<Widget>({
     name: "widget",
@@ -97,10 +107,12 @@ export function widgetOperator(
     finalizer: widgetFinalizer,
     owns: [builtinResources.ConfigMap],
     ready: { positive: ["Configured"] },
-    concurrency: 4,
-    retry: { baseMs: 200, capMs: 2000 },
+    concurrency: options.concurrency ?? 4,
+    retry: options.retry ?? { baseMs: 200, capMs: 2000 },
+    resyncSeconds: options.resyncSeconds,
     reconcile: async (ctx) => {
       reconciles++;
+      await options.beforeReconcile?.(ctx);
       if (ctx.object.spec.fail)
         throw new PermanentError("InvalidValue", `value ${ctx.object.spec.value} is refused`);
       const child: V1ConfigMap = {

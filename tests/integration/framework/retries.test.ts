@@ -1,0 +1,92 @@
+// Retries against a real apiserver: a plain error is retried with growing, capped gaps; a
+// permanent error stalls with a condition and one Warning Event, and nothing runs again.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { readyCondition, widgetClient } from "./widget-client.js";
+import { installWidgetCrd, widgetOperator } from "./widget-operator.js";
+import { createTestNamespace, testCluster, waitFor } from "../support/cluster.js";
+import { counterTotal } from "../../bench/bench-metrics.js";
+
+const kubeConfig = testCluster();
+const core = kubeConfig.makeApiClient(CoreV1Api);
+
+test("a reconcile that keeps throwing is retried with exponential backoff bounded by the cap", async (t) => {
+  await installWidgetCrd(kubeConfig);
+  const namespace = await createTestNamespace(t);
+  const widgets = widgetClient(kubeConfig, namespace);
+  const attempts: number[] = [];
+  const retry = { baseMs: 200, capMs: 1600 };
+  const running = widgetOperator(kubeConfig, {
+    retry,
+    beforeReconcile: (ctx) => {
+      if (ctx.object.metadata?.namespace !== namespace || ctx.object.spec.value !== "throw") {
+        return Promise.resolve();
+      }
+      attempts.push(Date.now());
+      return Promise.reject(new Error("the backend is down"));
+    },
+  });
+  await running.operator.start();
+  t.after(() => running.operator.stop());
+  await widgets.create("flaky", { value: "throw" });
+  await waitFor(() => attempts.length >= 8, { what: "eight attempts", timeoutMs: 20_000 });
+  const gaps = attempts.slice(1, 8).map((at, i) => at - (attempts[i] ?? at));
+  // Attempt n waits between half and all of min(cap, base * 2^n) (full jitter over the upper half).
+  gaps.forEach((gap, n) => {
+    const ceiling = Math.min(retry.capMs, retry.baseMs * 2 ** n);
+    assert.ok(gap >= ceiling / 2 - 20, `gap ${n} = ${gap} ms, below ${ceiling / 2} ms`);
+    assert.ok(gap <= ceiling + 400, `gap ${n} = ${gap} ms, above ${ceiling} ms (+ slack)`);
+  });
+  const [first = 0, second = 0] = gaps;
+  const late = gaps.slice(4);
+  assert.ok(Math.min(...late) > second && second >= first / 2, `gaps do not grow: ${gaps.join(", ")}`);
+  const widget = await widgets.get("flaky");
+  assert.equal(readyCondition(widget)?.status, "False");
+  assert.equal(readyCondition(widget)?.reason, "ReconcileError");
+  // Success resets the backoff: the next failure starts from the base again.
+  await widgets.patchSpec("flaky", { value: "fine" });
+  await widgets.waitReady("flaky", 2);
+  await widgets.removeAll();
+});
+
+test("a permanent error stalls: Stalled and Ready=False, one Warning Event, no reconcile for seconds", async (t) => {
+  await installWidgetCrd(kubeConfig);
+  const namespace = await createTestNamespace(t);
+  const widgets = widgetClient(kubeConfig, namespace);
+  let runs = 0;
+  const running = widgetOperator(kubeConfig, {
+    resyncSeconds: 1,
+    beforeReconcile: (ctx) => {
+      if (ctx.object.metadata?.namespace === namespace) runs++;
+      return Promise.resolve();
+    },
+  });
+  await running.operator.start();
+  t.after(() => running.operator.stop());
+  await widgets.create("broken", { value: "v", fail: true });
+  const stalled = await waitFor(
+    async () => {
+      const widget = await widgets.get("broken");
+      return readyCondition(widget, "Stalled")?.status === "True" ? widget : undefined;
+    },
+    { what: "Stalled=True" },
+  );
+  assert.equal(readyCondition(stalled)?.status, "False");
+  assert.equal(readyCondition(stalled)?.reason, "InvalidValue");
+  const runsAtStall = runs;
+  const registry = running.operator.metrics.registry;
+  const writesAtStall = await counterTotal(registry, "mediaplane_status_writes_total");
+  // Resync (1 s) and a metadata-only change must neither run the reconcile nor write anything.
+  await widgets.patchLabels("broken", { poke: "1" });
+  await delay(4000);
+  assert.equal(runs, runsAtStall, "no reconcile while stalled at this generation");
+  assert.equal(await counterTotal(registry, "mediaplane_status_writes_total"), writesAtStall);
+  const events = await core.listNamespacedEvent({ namespace, fieldSelector: "involvedObject.name=broken" });
+  const warnings = events.items.filter((e) => e.type === "Warning");
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0]?.reason, "InvalidValue");
+  assert.equal(warnings[0]?.count, 1, "the Warning is posted once, not once per retry");
+  await widgets.removeAll();
+});
