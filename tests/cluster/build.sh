@@ -4,6 +4,12 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# A non-interactive shell may not have the Go toolchain on PATH yet (it is set up in ~/.bashrc here).
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then export PATH="/usr/local/go/bin:$PATH"; fi
+if ! command -v go >/dev/null; then
+  echo "build.sh: Go (>= 1.26) is needed to build the local cluster's binaries; install it and run again" >&2
+  exit 1
+fi
 bin_dir="${MEDIAPLANE_BIN_DIR:-$HOME/.cache/mediaplane/bin}"
 mkdir -p "$bin_dir"
 export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod
