@@ -47,6 +47,8 @@ export interface ControllerOptions<T extends KubernetesObject> {
   ready: ReadyPolicySource<T>;
   resyncSeconds?: number;
   concurrency?: number;
+  /** A run of a new generation lasting longer than this (ms) shows Reconciling=True meanwhile; default 1000. */
+  progressAfterMs?: number;
   /** Watch events for one object within this window (ms) coalesce into one run; default 100, 0 disables. */
   coalesceMs?: number;
   retry?: { baseMs?: number; capMs?: number };
@@ -167,14 +169,26 @@ export class Controller<T extends KubernetesObject> {
     const ctx = this.context(object, log);
     const generation = object.metadata?.generation;
     const observed = (object as WithStatus).status?.observedGeneration;
+    let progressTimer: NodeJS.Timeout | undefined;
+    let progressWrite: Promise<void> | undefined;
     if (generation !== undefined && observed !== generation) {
-      ctx.setCondition({
+      const reconciling: ConditionInput = {
         type: RECONCILING,
         status: true,
         reason: "Progressing",
         message: `reconciling generation ${generation}`,
-      });
-      await this.writeStatus(object, ctx, observed as number | undefined, undefined);
+      };
+      ctx.setCondition(reconciling);
+      // Shown while the run lasts long enough for a person to look; a quick run writes status once.
+      progressTimer = setTimeout(() => {
+        const snapshot = this.context(object, log);
+        snapshot.setCondition(reconciling);
+        progressWrite = this.writeStatus(object, snapshot, observed as number | undefined, undefined).catch(
+          (error: unknown) => {
+            log.debug("could not write the Reconciling status", { error: errorMessage(error) });
+          },
+        );
+      }, this.options.progressAfterMs ?? 1000);
     }
     let outcome: Outcome | undefined;
     let failure: unknown;
@@ -182,6 +196,9 @@ export class Controller<T extends KubernetesObject> {
       outcome = await this.options.reconcile(ctx);
     } catch (error) {
       failure = error;
+    } finally {
+      clearTimeout(progressTimer);
+      await progressWrite;
     }
     if (failure === undefined) {
       this.failures.delete(key);
