@@ -6,6 +6,9 @@ import { KubeApiError, type KubeApi, type WatchEvent } from "./kube-api.js";
 import { backoffDelay } from "./outcome.js";
 import { apiVersionOf, objectKey, type ResourceType } from "./resource.js";
 
+/** A watch that ends sooner than this without an error counts as a failure for backoff. */
+const shortWatchMs = 1000;
+
 export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
 export type ChangeHandler<T> = (type: ChangeType, object: T, previous: T | undefined) => void;
 
@@ -79,8 +82,20 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
           await this.relist();
           needsList = false;
         }
+        const watchStarted = Date.now();
         await this.watchOnce();
-        failures = 0;
+        if (Date.now() - watchStarted >= shortWatchMs) {
+          failures = 0;
+        } else {
+          // A server that ends watches at once is not healthy: back off as after an error.
+          const delay = backoffDelay(
+            failures++,
+            this.options.backoffBaseMs ?? 500,
+            this.options.backoffCapMs ?? 30_000,
+          );
+          this.options.onRestart?.("ClosedEarly");
+          await sleep(delay, this.abort.signal);
+        }
       } catch (error) {
         if (this.abort.signal.aborted) break;
         if (error instanceof KubeApiError && error.status === 404 && needsList) {
