@@ -135,7 +135,7 @@ export class Controller<T extends KubernetesObject> {
     const cached = this.primary.get(namespace, name) as T | undefined;
     if (!cached) return;
     const log = this.log.child({ object: key });
-    const stopTimer = this.runtime.metrics.reconcileSeconds.startTimer({ controller: this.options.name });
+    const started = process.hrtime.bigint();
     let result = "done";
     try {
       result = await this.run(structuredClone(cached), key, log);
@@ -146,8 +146,8 @@ export class Controller<T extends KubernetesObject> {
       log.error("reconcile bookkeeping failed", { error: errorMessage(error), retryInMs: delay });
       this.queue.addAfter(key, delay);
     } finally {
-      stopTimer();
-      this.runtime.metrics.reconciles.inc({ controller: this.options.name, result });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.runtime.metrics.recordReconcile(this.options.name, result, seconds);
       this.runtime.metrics.queueDepth.set({ controller: this.options.name }, this.queue.depth);
     }
   }

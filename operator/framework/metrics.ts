@@ -35,6 +35,40 @@ export class OperatorMetrics {
     labelNames: ["controller"] as const,
     registers: [this.registry],
   });
+  /** The controller-runtime names the qbittorrent-operator's monitoring guide uses, kept for its dashboards. */
+  readonly compatReconciles = new Counter({
+    name: "controller_runtime_reconcile_total",
+    help: "Reconciles by controller and result (success, error, requeue_after), controller-runtime's name",
+    labelNames: ["controller", "result"] as const,
+    registers: [this.registry],
+  });
+  readonly compatReconcileErrors = new Counter({
+    name: "controller_runtime_reconcile_errors_total",
+    help: "Reconciles that failed, by controller, controller-runtime's name",
+    labelNames: ["controller"] as const,
+    registers: [this.registry],
+  });
+  readonly compatReconcileSeconds = new Histogram({
+    name: "controller_runtime_reconcile_time_seconds",
+    help: "Time spent in one reconcile, controller-runtime's name",
+    labelNames: ["controller"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** Records one finished reconcile under our names and the controller-runtime ones. */
+  recordReconcile(controller: string, result: string, seconds: number): void {
+    this.reconciles.inc({ controller, result });
+    this.reconcileSeconds.observe({ controller }, seconds);
+    this.compatReconcileSeconds.observe({ controller }, seconds);
+    const failed = result.endsWith("error");
+    this.compatReconciles.inc({
+      controller,
+      result: failed ? "error" : result === "requeue" ? "requeue_after" : "success",
+    });
+    if (failed) this.compatReconcileErrors.inc({ controller });
+  }
+
   readonly leader = new Gauge({
     name: "mediaplane_leader",
     help: "1 while this process holds the leader lease",

@@ -62,3 +62,11 @@ test("a slow run shows Reconciling=True while it runs and clears it after", asyn
   const ready = await widgets.waitReady("slow", 1);
   assert.equal(has(ready, "Reconciling"), false);
 });
+
+test("reconciles are counted under our names and the seed's controller-runtime ones", async () => {
+  const text = await running.operator.metrics.registry.metrics();
+  assert.match(text, /^mediaplane_reconcile_total\{controller="widget",result="done"\} [1-9]/m);
+  assert.match(text, /^controller_runtime_reconcile_total\{controller="widget",result="success"\} [1-9]/m);
+  assert.match(text, /^controller_runtime_reconcile_time_seconds_count\{controller="widget"\} [1-9]/m);
+  assert.match(text, /^# TYPE controller_runtime_reconcile_errors_total counter$/m);
+});
