@@ -10,6 +10,47 @@ export const MediaStackResource = {
   namespaced: true,
 } as const;
 
+export type MediaStackResources = {
+  /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
+  requests?: Record<string, number | string>;
+  /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
+  limits?: Record<string, number | string>;
+};
+
+export type MediaStackEnv = {
+  /** Variable name. */
+  name: string;
+  /** Literal value. Use valueFrom for anything secret. */
+  value?: string;
+  /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
+  valueFrom?: MediaStackValueFrom;
+};
+
+export type MediaStackValueFrom = {
+  /** A key of a Secret in the stack's namespace. */
+  secretKeyRef?: MediaStackSecretKeyRef;
+  /** A key of a ConfigMap in the stack's namespace. */
+  configMapKeyRef?: MediaStackConfigMapKeyRef;
+};
+
+export type MediaStackSecretKeyRef = {
+  /** Secret name. */
+  name: string;
+  /** Key within it. */
+  key: string;
+  /** Start the app even when the Secret or key is missing. */
+  optional?: boolean;
+};
+
+export type MediaStackConfigMapKeyRef = {
+  /** ConfigMap name. */
+  name: string;
+  /** Key within it. */
+  key: string;
+  /** Start the app even when the ConfigMap or key is missing. */
+  optional?: boolean;
+};
+
 /** MediaStackSpec is the *arr media stack to run: shared storage, the apps and how they are reached. */
 export type MediaStackSpec = {
   /** IANA time zone for every app (the TZ variable), e.g. Asia/Manila. */
@@ -127,40 +168,9 @@ export type MediaStackSpec = {
       /** Image tag. Default: the catalog's pinned 2.5.2.5491-ls155; never a floating tag. */
       tag?: string;
       /** CPU and memory for the app's container. When set it replaces the catalog default (the seed's resource budget) as a whole, so a limit can be left out on purpose. */
-      resources?: {
-        /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
-        requests?: Record<string, number | string>;
-        /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
-        limits?: Record<string, number | string>;
-      };
+      resources?: MediaStackResources;
       /** Extra environment variables for the app's container. A name that the stack sets itself (TZ, PUID, PGID, ...) is overridden by the value here. */
-      env?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Literal value. Use valueFrom for anything secret. */
-        value?: string;
-        /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
-        valueFrom?: {
-          /** A key of a Secret in the stack's namespace. */
-          secretKeyRef?: {
-            /** Secret name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the Secret or key is missing. */
-            optional?: boolean;
-          };
-          /** A key of a ConfigMap in the stack's namespace. */
-          configMapKeyRef?: {
-            /** ConfigMap name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the ConfigMap or key is missing. */
-            optional?: boolean;
-          };
-        };
-      }>;
+      env?: Array<MediaStackEnv>;
       /** Size of the app's config PVC. Default: storage.config.size, else the catalog's (2Gi). */
       configSize?: number | string;
       /** Host name of the app's route, overriding prowlarr.<domain>. Must be unique among enabled apps. */
@@ -175,40 +185,9 @@ export type MediaStackSpec = {
       /** Image tag. Default: the catalog's pinned 4.0.19.2979-ls316; never a floating tag. */
       tag?: string;
       /** CPU and memory for the app's container. When set it replaces the catalog default (the seed's resource budget) as a whole, so a limit can be left out on purpose. */
-      resources?: {
-        /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
-        requests?: Record<string, number | string>;
-        /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
-        limits?: Record<string, number | string>;
-      };
+      resources?: MediaStackResources;
       /** Extra environment variables for the app's container. A name that the stack sets itself (TZ, PUID, PGID, ...) is overridden by the value here. */
-      env?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Literal value. Use valueFrom for anything secret. */
-        value?: string;
-        /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
-        valueFrom?: {
-          /** A key of a Secret in the stack's namespace. */
-          secretKeyRef?: {
-            /** Secret name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the Secret or key is missing. */
-            optional?: boolean;
-          };
-          /** A key of a ConfigMap in the stack's namespace. */
-          configMapKeyRef?: {
-            /** ConfigMap name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the ConfigMap or key is missing. */
-            optional?: boolean;
-          };
-        };
-      }>;
+      env?: Array<MediaStackEnv>;
       /** Size of the app's config PVC. Default: storage.config.size, else the catalog's (2Gi). */
       configSize?: number | string;
       /** Host name of the app's route, overriding sonarr.<domain>. Must be unique among enabled apps. */
@@ -223,40 +202,9 @@ export type MediaStackSpec = {
       /** Image tag. Default: the catalog's pinned 6.2.1.10461-ls308; never a floating tag. */
       tag?: string;
       /** CPU and memory for the app's container. When set it replaces the catalog default (the seed's resource budget) as a whole, so a limit can be left out on purpose. */
-      resources?: {
-        /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
-        requests?: Record<string, number | string>;
-        /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
-        limits?: Record<string, number | string>;
-      };
+      resources?: MediaStackResources;
       /** Extra environment variables for the app's container. A name that the stack sets itself (TZ, PUID, PGID, ...) is overridden by the value here. */
-      env?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Literal value. Use valueFrom for anything secret. */
-        value?: string;
-        /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
-        valueFrom?: {
-          /** A key of a Secret in the stack's namespace. */
-          secretKeyRef?: {
-            /** Secret name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the Secret or key is missing. */
-            optional?: boolean;
-          };
-          /** A key of a ConfigMap in the stack's namespace. */
-          configMapKeyRef?: {
-            /** ConfigMap name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the ConfigMap or key is missing. */
-            optional?: boolean;
-          };
-        };
-      }>;
+      env?: Array<MediaStackEnv>;
       /** Size of the app's config PVC. Default: storage.config.size, else the catalog's (2Gi). */
       configSize?: number | string;
       /** Host name of the app's route, overriding radarr.<domain>. Must be unique among enabled apps. */
@@ -271,40 +219,9 @@ export type MediaStackSpec = {
       /** Image tag. Default: the catalog's pinned 5.2.3_v2.0.13-ls469; never a floating tag. */
       tag?: string;
       /** CPU and memory for the app's container. When set it replaces the catalog default (the seed's resource budget) as a whole, so a limit can be left out on purpose. */
-      resources?: {
-        /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
-        requests?: Record<string, number | string>;
-        /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
-        limits?: Record<string, number | string>;
-      };
+      resources?: MediaStackResources;
       /** Extra environment variables for the app's container. A name that the stack sets itself (TZ, PUID, PGID, ...) is overridden by the value here. */
-      env?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Literal value. Use valueFrom for anything secret. */
-        value?: string;
-        /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
-        valueFrom?: {
-          /** A key of a Secret in the stack's namespace. */
-          secretKeyRef?: {
-            /** Secret name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the Secret or key is missing. */
-            optional?: boolean;
-          };
-          /** A key of a ConfigMap in the stack's namespace. */
-          configMapKeyRef?: {
-            /** ConfigMap name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the ConfigMap or key is missing. */
-            optional?: boolean;
-          };
-        };
-      }>;
+      env?: Array<MediaStackEnv>;
       /** Size of the app's config PVC. Default: storage.config.size, else the catalog's (2Gi). */
       configSize?: number | string;
       /** Host name of the app's route, overriding qbittorrent.<domain>. Must be unique among enabled apps. */
@@ -319,40 +236,9 @@ export type MediaStackSpec = {
       /** Image tag. Default: the catalog's pinned 10.11.11; never a floating tag. */
       tag?: string;
       /** CPU and memory for the app's container. When set it replaces the catalog default (the seed's resource budget) as a whole, so a limit can be left out on purpose. */
-      resources?: {
-        /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
-        requests?: Record<string, number | string>;
-        /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
-        limits?: Record<string, number | string>;
-      };
+      resources?: MediaStackResources;
       /** Extra environment variables for the app's container. A name that the stack sets itself (TZ, PUID, PGID, ...) is overridden by the value here. */
-      env?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Literal value. Use valueFrom for anything secret. */
-        value?: string;
-        /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
-        valueFrom?: {
-          /** A key of a Secret in the stack's namespace. */
-          secretKeyRef?: {
-            /** Secret name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the Secret or key is missing. */
-            optional?: boolean;
-          };
-          /** A key of a ConfigMap in the stack's namespace. */
-          configMapKeyRef?: {
-            /** ConfigMap name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the ConfigMap or key is missing. */
-            optional?: boolean;
-          };
-        };
-      }>;
+      env?: Array<MediaStackEnv>;
       /** Size of the app's config PVC. Default: storage.config.size, else the catalog's (5Gi). */
       configSize?: number | string;
       /** Host name of the app's route, overriding jellyfin.<domain>. Must be unique among enabled apps. */
@@ -367,40 +253,9 @@ export type MediaStackSpec = {
       /** Image tag. Default: the catalog's pinned v1.5.6-ls350; never a floating tag. */
       tag?: string;
       /** CPU and memory for the app's container. When set it replaces the catalog default (the seed's resource budget) as a whole, so a limit can be left out on purpose. */
-      resources?: {
-        /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
-        requests?: Record<string, number | string>;
-        /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
-        limits?: Record<string, number | string>;
-      };
+      resources?: MediaStackResources;
       /** Extra environment variables for the app's container. A name that the stack sets itself (TZ, PUID, PGID, ...) is overridden by the value here. */
-      env?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Literal value. Use valueFrom for anything secret. */
-        value?: string;
-        /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
-        valueFrom?: {
-          /** A key of a Secret in the stack's namespace. */
-          secretKeyRef?: {
-            /** Secret name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the Secret or key is missing. */
-            optional?: boolean;
-          };
-          /** A key of a ConfigMap in the stack's namespace. */
-          configMapKeyRef?: {
-            /** ConfigMap name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the ConfigMap or key is missing. */
-            optional?: boolean;
-          };
-        };
-      }>;
+      env?: Array<MediaStackEnv>;
       /** Size of the app's config PVC. Default: storage.config.size, else the catalog's (2Gi). */
       configSize?: number | string;
       /** Host name of the app's route, overriding bazarr.<domain>. Must be unique among enabled apps. */
@@ -415,40 +270,9 @@ export type MediaStackSpec = {
       /** Image tag. Default: the catalog's pinned v0.24.2251-ls468; never a floating tag. */
       tag?: string;
       /** CPU and memory for the app's container. When set it replaces the catalog default (the seed's resource budget) as a whole, so a limit can be left out on purpose. */
-      resources?: {
-        /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
-        requests?: Record<string, number | string>;
-        /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
-        limits?: Record<string, number | string>;
-      };
+      resources?: MediaStackResources;
       /** Extra environment variables for the app's container. A name that the stack sets itself (TZ, PUID, PGID, ...) is overridden by the value here. */
-      env?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Literal value. Use valueFrom for anything secret. */
-        value?: string;
-        /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
-        valueFrom?: {
-          /** A key of a Secret in the stack's namespace. */
-          secretKeyRef?: {
-            /** Secret name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the Secret or key is missing. */
-            optional?: boolean;
-          };
-          /** A key of a ConfigMap in the stack's namespace. */
-          configMapKeyRef?: {
-            /** ConfigMap name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the ConfigMap or key is missing. */
-            optional?: boolean;
-          };
-        };
-      }>;
+      env?: Array<MediaStackEnv>;
       /** Size of the app's config PVC. Default: storage.config.size, else the catalog's (2Gi). */
       configSize?: number | string;
       /** Host name of the app's route, overriding jackett.<domain>. Must be unique among enabled apps. */
@@ -463,40 +287,9 @@ export type MediaStackSpec = {
       /** Image tag. Default: the catalog's pinned 4.1.2-r0-ls349; never a floating tag. */
       tag?: string;
       /** CPU and memory for the app's container. When set it replaces the catalog default (the seed's resource budget) as a whole, so a limit can be left out on purpose. */
-      resources?: {
-        /** Minimum resources, e.g. cpu: 100m, memory: 256Mi. */
-        requests?: Record<string, number | string>;
-        /** Maximum resources, e.g. cpu: "1", memory: 1Gi. */
-        limits?: Record<string, number | string>;
-      };
+      resources?: MediaStackResources;
       /** Extra environment variables for the app's container. A name that the stack sets itself (TZ, PUID, PGID, ...) is overridden by the value here. */
-      env?: Array<{
-        /** Variable name. */
-        name: string;
-        /** Literal value. Use valueFrom for anything secret. */
-        value?: string;
-        /** Read the value from a Secret or ConfigMap key in the stack's namespace (exactly one). */
-        valueFrom?: {
-          /** A key of a Secret in the stack's namespace. */
-          secretKeyRef?: {
-            /** Secret name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the Secret or key is missing. */
-            optional?: boolean;
-          };
-          /** A key of a ConfigMap in the stack's namespace. */
-          configMapKeyRef?: {
-            /** ConfigMap name. */
-            name: string;
-            /** Key within it. */
-            key: string;
-            /** Start the app even when the ConfigMap or key is missing. */
-            optional?: boolean;
-          };
-        };
-      }>;
+      env?: Array<MediaStackEnv>;
       /** Size of the app's config PVC. Default: storage.config.size, else the catalog's (2Gi). */
       configSize?: number | string;
       /** Host name of the app's route, overriding transmission.<domain>. Must be unique among enabled apps. */

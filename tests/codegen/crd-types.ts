@@ -43,8 +43,11 @@ function comment(description: string | undefined, indent: string): string {
   return `${indent}/** ${lines.join(`\n${indent} * `)} */\n`;
 }
 
+/** Object shapes that occur more than once, by their text at indent "", and the name they get. */
+type SharedShapes = ReadonlyMap<string, string>;
+
 /** Renders a JSON schema as a TypeScript type expression. */
-export function schemaToType(schema: JsonSchema, indent = ""): string {
+export function schemaToType(schema: JsonSchema, indent = "", shared: SharedShapes = new Map()): string {
   if (schema["x-kubernetes-int-or-string"]) return "number | string";
   if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(" | ");
   switch (schema.type) {
@@ -56,31 +59,73 @@ export function schemaToType(schema: JsonSchema, indent = ""): string {
     case "boolean":
       return "boolean";
     case "array":
-      return `Array<${schema.items ? schemaToType(schema.items, indent) : "unknown"}>`;
+      return `Array<${schema.items ? schemaToType(schema.items, indent, shared) : "unknown"}>`;
     case "object":
     case undefined:
-      return objectType(schema, indent);
+      return objectType(schema, indent, shared);
     default:
       return "unknown";
   }
 }
 
-function objectType(schema: JsonSchema, indent: string): string {
+function objectType(schema: JsonSchema, indent: string, shared: SharedShapes): string {
   const properties = Object.entries(schema.properties ?? {});
   if (properties.length === 0) {
     if (typeof schema.additionalProperties === "object") {
-      return `Record<string, ${schemaToType(schema.additionalProperties, indent)}>`;
+      return `Record<string, ${schemaToType(schema.additionalProperties, indent, shared)}>`;
     }
     return "Record<string, unknown>";
   }
+  const name = shared.size > 0 ? shared.get(objectType(schema, "", new Map())) : undefined;
+  if (name !== undefined) return name;
   const inner = `${indent}  `;
   const required = new Set(schema.required ?? []);
   const fields = properties.map(([name, property]) => {
     const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
     const optional = required.has(name) ? "" : "?";
-    return `${comment(property.description, inner)}${inner}${key}${optional}: ${schemaToType(property, inner)};\n`;
+    return `${comment(property.description, inner)}${inner}${key}${optional}: ${schemaToType(property, inner, shared)};\n`;
   });
   return `{\n${fields.join("")}${indent}}`;
+}
+
+const pascal = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * Finds object shapes that occur at least twice (e.g. one per app of a MediaStack) so the module
+ * declares each once: named after their common parent property, singular ("apps" → App).
+ */
+function sharedShapes(
+  kind: string,
+  roots: readonly JsonSchema[],
+): Map<string, { name: string; schema: JsonSchema }> {
+  const seen = new Map<string, { schema: JsonSchema; parents: Set<string>; keys: string[] }>();
+  const visit = (schema: JsonSchema, parent: string, key: string): void => {
+    if (schema.properties && Object.keys(schema.properties).length > 0 && parent !== "") {
+      const text = objectType(schema, "", new Map());
+      const entry = seen.get(text) ?? { schema, parents: new Set<string>(), keys: [] };
+      entry.parents.add(parent);
+      entry.keys.push(key);
+      seen.set(text, entry);
+    }
+    for (const [name, child] of Object.entries(schema.properties ?? {})) visit(child, key, name);
+    if (schema.items) visit(schema.items, parent, key);
+  };
+  for (const root of roots) visit(root, "", "root");
+  const named = new Map<string, { name: string; schema: JsonSchema }>();
+  const used = new Set<string>();
+  for (const [text, entry] of seen) {
+    if (entry.keys.length < 2 || text.split("\n").length < 4) continue;
+    const [parent] = entry.parents;
+    const base =
+      entry.parents.size === 1 && parent !== undefined && new Set(entry.keys).size > 1
+        ? pascal(parent.replace(/s$/, ""))
+        : pascal(entry.keys[0] ?? "Shape");
+    let name = `${kind}${base}`;
+    for (let n = 2; used.has(name); n++) name = `${kind}${base}${n}`;
+    used.add(name);
+    named.set(text, { name, schema: entry.schema });
+  }
+  return named;
 }
 
 /** Renders the TypeScript module for one CRD. */
@@ -92,6 +137,12 @@ export function renderCrdModule(crd: Crd, sourceFile: string): string {
   const spec = root.properties?.spec ?? { type: "object" };
   const status = root.properties?.status ?? { type: "object" };
   const apiVersion = `${crd.spec.group}/${version.name}`;
+  const shapes = sharedShapes(kind, [spec, status]);
+  const shared: SharedShapes = new Map([...shapes].map(([text, { name }]) => [text, name]));
+  const declarations = [...shapes.values()].map(({ name, schema }) => {
+    const others = new Map([...shared].filter(([, other]) => other !== name));
+    return `export type ${name} = ${objectType(schema, "", others)};\n`;
+  });
   return [
     `// Generated from crds/${sourceFile} by tests/codegen/crd-types.ts (npm run gen:types).`,
     `// Do not edit: change the CRD and regenerate, so the schema stays the one source of truth.`,
@@ -105,9 +156,10 @@ export function renderCrdModule(crd: Crd, sourceFile: string): string {
     `  namespaced: ${crd.spec.scope === "Namespaced"},`,
     `} as const;`,
     ``,
-    `${comment(spec.description, "")}export type ${kind}Spec = ${schemaToType(spec)};`,
+    ...declarations,
+    `${comment(spec.description, "")}export type ${kind}Spec = ${schemaToType(spec, "", shared)};`,
     ``,
-    `${comment(status.description, "")}export type ${kind}Status = ${schemaToType(status)};`,
+    `${comment(status.description, "")}export type ${kind}Status = ${schemaToType(status, "", shared)};`,
     ``,
     `export interface ${kind} {`,
     `  apiVersion: ${JSON.stringify(apiVersion)};`,
