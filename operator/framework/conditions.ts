@@ -39,7 +39,7 @@ export const RECONCILING = "Reconciling";
 /** Set by a finalize that has to wait; while deleting, Ready repeats its reason and message. */
 export const FINALIZING = "Finalizing";
 
-function normalize(status: ConditionStatus | boolean): ConditionStatus {
+export function normalizeStatus(status: ConditionStatus | boolean): ConditionStatus {
   return status === true ? "True" : status === false ? "False" : status;
 }
 
@@ -50,7 +50,7 @@ export function setCondition(
   generation: number | undefined,
   now: Date,
 ): Condition[] {
-  const status = normalize(input.status);
+  const status = normalizeStatus(input.status);
   const message = input.message ?? "";
   const existing = conditions.find((condition) => condition.type === input.type);
   const unchanged =

@@ -1,14 +1,9 @@
 // Kubernetes Events for the condition changes a person should see in `kubectl describe`; posted
 // only when a condition's reason or message changes, so waiting and resyncs do not repeat them.
+import { conditionTransitionEvents, type ConditionEvent } from "../../framework/condition-events.js";
 import type { Condition } from "../../framework/conditions.js";
 import type { EventType } from "../../framework/events.js";
 import type { DittoServerConditionInput, DittoServerReason } from "./status.js";
-
-export interface TransitionEvent {
-  type: EventType;
-  reason: string;
-  message: string;
-}
 
 /** Reasons worth an Event when a condition takes them, and how they are posted. */
 const ANNOUNCED: Partial<Record<DittoServerReason, { type: EventType; event: string }>> = {
@@ -22,18 +17,18 @@ const ANNOUNCED: Partial<Record<DittoServerReason, { type: EventType; event: str
   ScaledToZero: { type: "Normal", event: "Stopped" },
 };
 
-/** Events for the conditions in `next` that changed since `previous` and are announced. */
+/** Events for the conditions in `next` whose reason or message changed since `previous` and are announced. */
 export function transitionEvents(
   previous: readonly Condition[],
   next: readonly DittoServerConditionInput[],
-): TransitionEvent[] {
-  const events: TransitionEvent[] = [];
-  for (const condition of next) {
-    const announced = ANNOUNCED[condition.reason];
-    if (announced === undefined) continue;
-    const before = previous.find((candidate) => candidate.type === condition.type);
-    if (before?.reason === condition.reason && before.message === condition.message) continue;
-    events.push({ type: announced.type, reason: announced.event, message: condition.message });
-  }
-  return events;
+): ConditionEvent[] {
+  return conditionTransitionEvents(
+    previous,
+    next,
+    (condition) => {
+      const announced = ANNOUNCED[condition.reason];
+      return announced && { type: announced.type, reason: announced.event, message: condition.message };
+    },
+    ["reason", "message"],
+  );
 }

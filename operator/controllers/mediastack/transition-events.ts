@@ -1,7 +1,7 @@
 // One Event per condition transition (status or reason changed), so `kubectl describe mstack` tells
 // the story without an Event on every reconcile; failures a person must act on are Warnings.
+import { conditionTransitionEvents, type ConditionEvent } from "../../framework/condition-events.js";
 import type { Condition } from "../../framework/conditions.js";
-import type { EventType } from "../../framework/events.js";
 import type { ComputedCondition } from "./condition-reasons.js";
 
 /** Reasons that need a person: a wrong reference, a broken volume, a rejected route, a stuck rollout. */
@@ -15,23 +15,19 @@ const warningReasons: ReadonlySet<string> = new Set([
   "GatewayApiNotInstalled",
 ]);
 
-export interface TransitionEvent {
-  readonly type: EventType;
-  readonly reason: string;
-  readonly message: string;
-}
-
-/** The Events for `next` against the conditions the object had before this run. */
+/** The Events for `next` against the conditions the object had before this run (status or reason changed). */
 export function transitionEvents(
   previous: readonly Condition[],
   next: readonly ComputedCondition[],
-): TransitionEvent[] {
-  const events: TransitionEvent[] = [];
-  for (const condition of next) {
-    const before = previous.find((c) => c.type === condition.type);
-    if (before && before.status === condition.status && before.reason === condition.reason) continue;
-    const type: EventType = warningReasons.has(condition.reason) ? "Warning" : "Normal";
-    events.push({ type, reason: condition.reason, message: `${condition.type}: ${condition.message}` });
-  }
-  return events;
+): ConditionEvent[] {
+  return conditionTransitionEvents(
+    previous,
+    next,
+    (condition) => ({
+      type: warningReasons.has(condition.reason) ? "Warning" : "Normal",
+      reason: condition.reason,
+      message: `${condition.type}: ${condition.message}`,
+    }),
+    ["status", "reason"],
+  );
 }
