@@ -13,7 +13,13 @@ const widgetApi = { group: "framework.mediaplane.test", version: "v1", plural: "
 const steadySeconds = Number(process.env.BENCH_STEADY_SECONDS ?? 30);
 const resyncSeconds = 10;
 
-async function createWidgets(kubeConfig: KubeConfig, namespace: string, count: number): Promise<void> {
+/** Creates `count` Widgets named `<prefix>-<i>`, 50 requests at a time. */
+export async function createWidgets(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  count: number,
+  prefix = "noop",
+): Promise<void> {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   for (let i = 0; i < count; i += 50) {
     await Promise.all(
@@ -24,7 +30,7 @@ async function createWidgets(kubeConfig: KubeConfig, namespace: string, count: n
           body: {
             apiVersion: "framework.mediaplane.test/v1",
             kind: "Widget",
-            metadata: { name: `noop-${i + j}` },
+            metadata: { name: `${prefix}-${i + j}` },
             spec: { value: "v" },
           },
         }),

@@ -2,6 +2,7 @@
 // burst of 50 updates to one object, counting the reconciles it coalesces into.
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from "@kubernetes/client-node";
 import { counterTotal, measureRss, type BenchResult } from "./bench-metrics.js";
+import { createWidgets } from "./framework.js";
 import { installWidgetCrd, widgetOperator } from "../integration/framework/widget-operator.js";
 
 const widgetApi = { group: "framework.mediaplane.test", version: "v1", plural: "widgets" };
@@ -17,22 +18,7 @@ export async function benchWidgets(
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const rssBefore = measureRss();
   const started = Date.now();
-  for (let i = 0; i < count; i += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, count - i) }, (_, j) =>
-        custom.createNamespacedCustomObject({
-          ...widgetApi,
-          namespace,
-          body: {
-            apiVersion: "framework.mediaplane.test/v1",
-            kind: "Widget",
-            metadata: { name: `w-${i + j}` },
-            spec: { value: "v" },
-          },
-        }),
-      ),
-    );
-  }
+  await createWidgets(kubeConfig, namespace, count, "w");
   for (;;) {
     const list = (await custom.listNamespacedCustomObject({ ...widgetApi, namespace })) as {
       items: Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }>;

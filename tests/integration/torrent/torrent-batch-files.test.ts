@@ -16,6 +16,8 @@ import {
   torrentInQbittorrent,
   waitForCondition,
   type TorrentHarness,
+  testHash,
+  testMagnet,
 } from "./torrent-harness.js";
 
 const captured = capturedLog();
@@ -29,8 +31,8 @@ after(async () => {
   await harness.stop();
 });
 
-const hex = (n: number): string => n.toString(16).padStart(40, "0");
-const magnet = (hash: string, name = "t"): string => `magnet:?xt=urn:btih:${hash}&dn=${name}`;
+const hex = testHash;
+const magnet = testMagnet;
 
 async function crGone(namespace: string, name: string): Promise<void> {
   await gone(`Torrent ${namespace}/${name} deleted`, async () => {

@@ -22,6 +22,8 @@ import {
   torrentInQbittorrent,
   waitForCondition,
   type TorrentHarness,
+  testHash,
+  testMagnet,
 } from "./torrent-harness.js";
 
 const captured = capturedLog();
@@ -35,8 +37,8 @@ after(async () => {
   await harness.stop();
 });
 
-const hex = (n: number): string => n.toString(16).padStart(40, "0");
-const magnet = (hash: string, name = "t"): string => `magnet:?xt=urn:btih:${hash}&dn=${name}`;
+const hex = testHash;
+const magnet = testMagnet;
 
 test("a Torrent deleted while qBittorrent is down keeps its finalizer and completes when it is back", async (t) => {
   const namespace = await createTestNamespace(t);

@@ -131,3 +131,7 @@ export async function eventReasons(namespace: string, name: string): Promise<str
   const events = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` });
   return events.items.map((event) => `${event.type}/${event.reason}`);
 }
+
+/** A distinct, well-formed v1 hash for test number `n` (never all zeros: qBittorrent drops those). */
+export const testHash = (n: number): string => n.toString(16).padStart(40, "0");
+export const testMagnet = (hash: string, name = "t"): string => `magnet:?xt=urn:btih:${hash}&dn=${name}`;

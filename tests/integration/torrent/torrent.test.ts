@@ -19,6 +19,8 @@ import {
   torrentInQbittorrent,
   waitForCondition,
   type TorrentHarness,
+  testHash,
+  testMagnet,
 } from "./torrent-harness.js";
 
 let harness: TorrentHarness;
@@ -31,8 +33,8 @@ after(async () => {
   await harness.stop();
 });
 
-const hex = (n: number): string => n.toString(16).padStart(40, "0");
-const magnet = (hash: string, name = "t"): string => `magnet:?xt=urn:btih:${hash}&dn=${name}`;
+const hex = testHash;
+const magnet = testMagnet;
 
 test("a seed-shaped Torrent is added once, reported, and removed with its CR (files kept)", async (t) => {
   const namespace = await createTestNamespace(t);
