@@ -23,6 +23,7 @@ import {
   startMediaStackOperator,
   waitForCondition,
   waitGone,
+  stackVolume,
 } from "./stack-support.js";
 
 let operator: Operator;
@@ -150,11 +151,7 @@ test("dittoServerRef: the stack waits for the DittoServer, mounts its file Servi
     "StorageReady=True on the DittoServer volume",
   );
   assert.equal(conditionOf(bound, "StorageReady")?.reason, "ClaimBound");
-  const volume = await api.get<V1PersistentVolume>(
-    builtinResources.PersistentVolume,
-    undefined,
-    dataVolumeName(namespace, "arr"),
-  );
+  const volume = await stackVolume(namespace, "arr");
   assert.deepEqual(volume.spec?.nfs, { server: clusterIP, path: "/export" });
   assert.ok(volume.spec?.mountOptions?.includes("port=2049"));
   const proceeded = (await stackEvents(namespace)).find((event) => event.reason === "DittoServerReady");

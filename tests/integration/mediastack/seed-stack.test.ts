@@ -3,20 +3,10 @@
 // and, deleted with reclaimPolicy Retain, leaves only its Released volume behind.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type {
-  CoreV1Event,
-  KubernetesObject,
-  V1Deployment,
-  V1PersistentVolume,
-  V1Pod,
-  V1Secret,
-} from "@kubernetes/client-node";
+import type { CoreV1Event, KubernetesObject, V1Deployment, V1Pod, V1Secret } from "@kubernetes/client-node";
 import { loadConfig } from "../../../operator/config/operator-config.js";
 import { appCatalog } from "../../../operator/controllers/mediastack/catalog.js";
-import {
-  dataVolumeName,
-  persistentVolumeOwnerLabels,
-} from "../../../operator/controllers/mediastack/names.js";
+import { persistentVolumeOwnerLabels } from "../../../operator/controllers/mediastack/names.js";
 import { builtinResources, type ResourceType } from "../../../operator/framework/resource.js";
 import { MediaStackResource, type MediaStack } from "../../../operator/generated/mediastack.js";
 import { startOperator, type RunningOperator } from "../../../operator/main.js";
@@ -36,6 +26,7 @@ import {
   waitForCondition,
   waitForReady,
   waitGone,
+  stackVolume,
 } from "./stack-support.js";
 
 let running: RunningOperator;
@@ -102,11 +93,7 @@ test("the seed 002 stack: StorageReady once its PV binds, AppsReady names config
     "StorageReady=True",
   );
   assert.equal(conditionOf(storageReady, "StorageReady")?.reason, "ClaimBound");
-  const volume = await api.get<V1PersistentVolume>(
-    builtinResources.PersistentVolume,
-    undefined,
-    dataVolumeName(namespace, "arr"),
-  );
+  const volume = await stackVolume(namespace, "arr");
   assert.equal(volume.status?.phase, "Bound");
   assert.deepEqual(volume.spec?.nfs, { server: "10.10.30.4", path: "/Kubernetes/Media" });
 
@@ -185,11 +172,7 @@ test("the seed 002 stack becomes Ready, owns every child, and its password stays
     }
   }
   // The PV is cluster-scoped: no owner reference, owner labels, bound strictly to the stack's claim.
-  const volume = await api.get<V1PersistentVolume>(
-    builtinResources.PersistentVolume,
-    undefined,
-    dataVolumeName(namespace, "arr"),
-  );
+  const volume = await stackVolume(namespace, "arr");
   assert.equal(volume.metadata?.ownerReferences, undefined);
   for (const [key, value] of Object.entries(persistentVolumeOwnerLabels(namespace, "arr"))) {
     assert.equal(volume.metadata?.labels?.[key], value);
@@ -245,11 +228,7 @@ test("the seed 002 stack becomes Ready, owns every child, and its password stays
   await waitGone(MediaStackResource, namespace, "arr");
   const released = await waitFor(
     async () => {
-      const pv = await api.get<V1PersistentVolume>(
-        builtinResources.PersistentVolume,
-        undefined,
-        dataVolumeName(namespace, "arr"),
-      );
+      const pv = await stackVolume(namespace, "arr");
       return pv.status?.phase === "Released" ? pv : undefined;
     },
     { what: "the Retained PV to be Released", timeoutMs: 60_000 },

@@ -280,3 +280,12 @@ export function recordProcessOutput(): { lines: string[]; stop: () => void } {
     },
   };
 }
+
+/** The cluster-scoped PersistentVolume a stack rendered for /data. */
+export async function stackVolume(namespace: string, stack: string): Promise<V1PersistentVolume> {
+  return api.get<V1PersistentVolume>(
+    builtinResources.PersistentVolume,
+    undefined,
+    dataVolumeName(namespace, stack),
+  );
+}

@@ -29,6 +29,7 @@ import {
   waitForCondition,
   waitForReady,
   waitGone,
+  stackVolume,
 } from "./stack-support.js";
 
 let running: RunningOperator;
@@ -66,14 +67,6 @@ function nfsStack(namespace: string, server: string, reclaimPolicy: "Retain" | "
   };
 }
 
-async function volume(namespace: string, stack: string): Promise<V1PersistentVolume> {
-  return api.get<V1PersistentVolume>(
-    builtinResources.PersistentVolume,
-    undefined,
-    dataVolumeName(namespace, stack),
-  );
-}
-
 test("two same-named stacks in two namespaces get their own volumes; Delete removes one, Retain keeps the other", async (t) => {
   const first = await createTestNamespace(t);
   const second = await createTestNamespace(t);
@@ -85,7 +78,7 @@ test("two same-named stacks in two namespaces get their own volumes; Delete remo
   }
   for (const namespace of [first, second]) await waitForReady(namespace, "media");
 
-  const [one, two] = [await volume(first, "media"), await volume(second, "media")];
+  const [one, two] = [await stackVolume(first, "media"), await stackVolume(second, "media")];
   assert.notEqual(one.metadata?.name, two.metadata?.name);
   assert.deepEqual(
     [one.spec?.nfs?.server, one.spec?.claimRef?.namespace, one.status?.phase],
@@ -102,7 +95,7 @@ test("two same-named stacks in two namespaces get their own volumes; Delete remo
   await waitGone(MediaStackResource, first, "media");
   await waitGone(builtinResources.PersistentVolume, undefined, dataVolumeName(first, "media"));
   assert.equal(
-    (await volume(second, "media")).status?.phase,
+    (await stackVolume(second, "media")).status?.phase,
     "Bound",
     "the other stack's volume is untouched",
   );
@@ -116,7 +109,7 @@ test("two same-named stacks in two namespaces get their own volumes; Delete remo
   await waitGone(MediaStackResource, second, "media");
   const released = await waitFor(
     async () => {
-      const pv = await volume(second, "media");
+      const pv = await stackVolume(second, "media");
       return pv.status?.phase === "Released" ? pv : undefined;
     },
     { what: "the Retained volume to be Released" },
@@ -138,7 +131,7 @@ test("re-creating a stack over its Retained volume binds the volume again", asyn
   ).metadata.uid;
   await api.delete(MediaStackResource, namespace, "media");
   await waitGone(MediaStackResource, namespace, "media");
-  await waitFor(async () => (await volume(namespace, "media")).status?.phase === "Released", {
+  await waitFor(async () => (await stackVolume(namespace, "media")).status?.phase === "Released", {
     what: "the volume to be Released",
   });
   await createStack(t, stack);
@@ -150,7 +143,7 @@ test("re-creating a stack over its Retained volume binds the volume again", asyn
     "re-bound",
   );
   assert.notEqual(again.metadata.uid, firstUid);
-  const pv = await volume(namespace, "media");
+  const pv = await stackVolume(namespace, "media");
   const claim = await api.get<V1PersistentVolumeClaim>(
     builtinResources.PersistentVolumeClaim,
     namespace,
