@@ -1,4 +1,4 @@
-// Generated from crds/torrent.yaml by tests/codegen/crd-types.ts (npm run gen:types).
+// Generated from crds/torrent.yaml by tools/crd-types.ts (npm run gen:types).
 // Do not edit: change the CRD and regenerate, so the schema stays the one source of truth.
 import type { V1ObjectMeta } from "@kubernetes/client-node";
 

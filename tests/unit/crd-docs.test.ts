@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { crdDocsPath, renderCrdDocs } from "../codegen/crd-docs.js";
+import { crdDocsPath, renderCrdDocs } from "../../tools/crd-docs.js";
 
 test("docs/crds.md is up to date with crds/", () => {
   assert.equal(readFileSync(crdDocsPath, "utf8"), renderCrdDocs(), "run npm run gen:docs");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { generateAll, generatedDir, schemaToType } from "../codegen/crd-types.js";
+import { generateAll, generatedDir, schemaToType } from "../../tools/crd-types.js";
 
 test("generated CRD types are up to date with crds/", () => {
   const generated = generateAll();

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chartCrdDir, chartLabelKeys, crdSourceDir, generateChartCrds } from "../../codegen/chart-crds.js";
+import { chartCrdDir, chartLabelKeys, crdSourceDir, generateChartCrds } from "../../../tools/chart-crds.js";
 import { parseObjects, renderChartObjects, type RenderedObject } from "../../support/helm.js";
 
 const crdsOf = (objects: RenderedObject[]): RenderedObject[] =>

@@ -7,7 +7,7 @@ import {
   installManifestPath,
   installNamespace,
   renderInstallManifest,
-} from "../../codegen/install-manifest.js";
+} from "../../../tools/install-manifest.js";
 import { parseObjects } from "../../support/helm.js";
 
 test("dist/install.yaml is current (npm run gen:install)", () => {

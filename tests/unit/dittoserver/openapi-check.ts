@@ -1,6 +1,6 @@
 // A small structural check of an object against a CRD's OpenAPI v3 schema (types, required,
 // enums, patterns, bounds, unknown fields) so samples are proven valid without an API server.
-import type { JsonSchema } from "../../codegen/crd-types.js";
+import type { JsonSchema } from "../../../tools/crd-types.js";
 
 export interface CrdSchema extends JsonSchema {
   pattern?: string;

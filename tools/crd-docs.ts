@@ -29,7 +29,7 @@ interface CrdDocument {
   };
 }
 
-export const crdDocsPath = join(fileURLToPath(new URL("../../docs/crds.md", import.meta.url)));
+export const crdDocsPath = join(fileURLToPath(new URL("../docs/crds.md", import.meta.url)));
 
 function typeOf(schema: DocSchema): string {
   if (schema["x-kubernetes-int-or-string"]) return "int or string";
@@ -69,7 +69,7 @@ export function renderCrdDocs(): string {
   const out = [
     "# CRD reference",
     "",
-    "Generated from `crds/` by `tests/codegen/crd-docs.ts` (`npm run gen:docs`); a test fails when it is stale.",
+    "Generated from `crds/` by `tools/crd-docs.ts` (`npm run gen:docs`); a test fails when it is stale.",
     "Every field's text is also what `kubectl explain` prints.",
     "",
   ];

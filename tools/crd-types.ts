@@ -33,7 +33,7 @@ interface Crd {
   };
 }
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const crdDir = join(repoRoot, "crds");
 export const generatedDir = join(repoRoot, "operator", "generated");
 
@@ -144,7 +144,7 @@ export function renderCrdModule(crd: Crd, sourceFile: string): string {
     return `export type ${name} = ${objectType(schema, "", others)};\n`;
   });
   return [
-    `// Generated from crds/${sourceFile} by tests/codegen/crd-types.ts (npm run gen:types).`,
+    `// Generated from crds/${sourceFile} by tools/crd-types.ts (npm run gen:types).`,
     `// Do not edit: change the CRD and regenerate, so the schema stays the one source of truth.`,
     `import type { V1ObjectMeta } from "@kubernetes/client-node";`,
     ``,

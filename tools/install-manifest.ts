@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderChart, repoRoot } from "../support/helm.js";
+import { renderChart, repoRoot } from "../tests/support/helm.js";
 
 export const installManifestPath = join(repoRoot, "dist", "install.yaml");
 export const installNamespace = "mediaplane-system";
