@@ -1,12 +1,10 @@
 // The operator's settings, read once from environment variables with the MEDIAPLANE_ prefix
 // (plus the seed's QBITTORRENT_* for the default qBittorrent), validated with clear errors.
 
-export interface DefaultQbittorrent {
-  url: string;
-  username?: string;
-  password?: string;
-  apiKey?: string;
-}
+import type { QbittorrentEndpoint } from "../clients/qbittorrent/poller-registry.js";
+
+/** QBITTORRENT_URL, _USERNAME, _PASSWORD, _API_KEY: the qBittorrent of Torrents without client_ref. */
+export type DefaultQbittorrent = QbittorrentEndpoint;
 
 export interface OperatorConfig {
   logLevel: "error" | "warn" | "info" | "debug";

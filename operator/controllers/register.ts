@@ -5,7 +5,7 @@ import type { OperatorConfig } from "../config/operator-config.js";
 import type { Operator } from "../framework/operator.js";
 import { dittoServerController } from "./dittoserver/dittoserver-controller.js";
 import { mediaStackController } from "./mediastack/mediastack-controller.js";
-import { TorrentBackends } from "./torrent/torrent-backends.js";
+import { QbittorrentPort } from "./torrent/qbittorrent-port.js";
 import { torrentController } from "./torrent/torrent-controller.js";
 
 export function registerControllers(
@@ -13,20 +13,12 @@ export function registerControllers(
   config: OperatorConfig,
   pollers: PollerRegistry,
 ): () => Promise<void> {
-  const backends = new TorrentBackends(pollers);
-  const torrents = operator.controller(
-    torrentController(
-      {
-        backends,
-        defaultTarget: config.defaultQbittorrent,
-        progressIntervalMs: config.torrentProgressIntervalMs,
-        progressWrites: new Map<string, number>(),
-      },
-      config.torrentConcurrency,
-    ),
-  );
-  backends.onChange((key) => torrents.queue.add(key));
+  const port = new QbittorrentPort(pollers, {
+    ...(config.defaultQbittorrent ? { defaultTarget: config.defaultQbittorrent } : {}),
+    progressIntervalMs: config.torrentProgressIntervalMs,
+  });
+  operator.controller(torrentController(port, config.torrentConcurrency));
   operator.controller(mediaStackController(config.concurrency));
   operator.controller(dittoServerController(config.concurrency));
-  return () => backends.stop();
+  return () => port.stop();
 }

@@ -69,10 +69,6 @@ export function setCondition(
   return sortConditions([...conditions.filter((condition) => condition.type !== input.type), next]);
 }
 
-export function removeCondition(conditions: readonly Condition[], type: string): Condition[] {
-  return conditions.filter((condition) => condition.type !== type);
-}
-
 export function findCondition(
   conditions: readonly Condition[] | undefined,
   type: string,
@@ -80,15 +76,37 @@ export function findCondition(
   return conditions?.find((condition) => condition.type === type);
 }
 
-export function isConditionTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
-  return findCondition(conditions, type)?.status === "True";
-}
-
 /** Ready first, then alphabetical: stable output means no status writes from reordering. */
 export function sortConditions(conditions: readonly Condition[]): Condition[] {
   return [...conditions].sort((a, b) =>
     a.type === READY ? -1 : b.type === READY ? 1 : a.type.localeCompare(b.type),
   );
+}
+
+/** Why a run failed, as Ready shows it. */
+export interface RunFailure {
+  reason: string;
+  message: string;
+}
+
+/**
+ * The one rule for Ready, on every path: a failed run explains itself first; then the framework's own
+ * Finalizing (a deletion that waits) and Stalled (a spec only a change can fix); then the first
+ * blocking condition of the controller's policy.
+ */
+export function deriveReady(
+  conditions: readonly Condition[],
+  policy: ReadyPolicy,
+  failure?: RunFailure,
+): ConditionInput {
+  if (failure) return { type: READY, status: "False", reason: failure.reason, message: failure.message };
+  for (const type of [FINALIZING, STALLED]) {
+    const condition = findCondition(conditions, type);
+    if (condition?.status === "True") {
+      return { type: READY, status: "False", reason: condition.reason, message: condition.message };
+    }
+  }
+  return summarizeReady(conditions, policy);
 }
 
 /** Derives Ready from the other conditions: the first blocking one explains why not. */

@@ -1,9 +1,10 @@
 // The one typed object a reconcile works with: the object, a cache to read other kinds,
-// children written by server-side apply, conditions, status fields and Events.
+// children written through the framework's ChildWriter, conditions, status fields and Events.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "winston";
 import { setCondition, type Condition, type ConditionInput } from "./conditions.js";
 import type { EventType } from "./events.js";
+import type { ChildWriter } from "./children.js";
 import type { KubeApi } from "./kube-api.js";
 import type { ResourceType } from "./resource.js";
 
@@ -19,18 +20,15 @@ export interface CacheReader {
   isServed(resource: ResourceType): boolean;
 }
 
-export interface ChildWriter {
-  /** Applies a child with a controller owner reference to the reconciled object. */
-  apply<C extends KubernetesObject>(child: C): Promise<C>;
-  /** Applies an object that cannot be owned (cluster-scoped children of a namespaced owner). */
-  applyUnowned<C extends KubernetesObject>(object: C): Promise<C>;
-  /** Deletes a child if it exists. */
-  delete(resource: ResourceType, namespace: string | undefined, name: string): Promise<void>;
-}
-
-export class ReconcileContext<T extends KubernetesObject> {
+/**
+ * The one typed object a run works with. `O` is what the controller's steps observed and its
+ * `report` turns into status: filled step by step, so a failed run reports what it got to.
+ */
+export class ReconcileContext<T extends KubernetesObject, O extends object = object> {
   /** Status fields to write besides conditions and observedGeneration; starts as the server's. */
   readonly status: Record<string, unknown>;
+  /** What the steps of this run observed or wrote, for the controller's report. */
+  readonly observed: Partial<O> = {};
   private conditionList: Condition[];
 
   constructor(

@@ -2,26 +2,30 @@
 // each key runs load → deletion → finalizer → reconcile → one status patch → next run.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "winston";
+import { RunChildWriter } from "./children.js";
 import {
   FINALIZING,
   READY,
   RECONCILING,
   STALLED,
+  deriveReady,
   findCondition,
   resolveReadyPolicy,
-  summarizeReady,
+  type Condition,
   type ConditionInput,
   type ReadyPolicySource,
+  type RunFailure,
 } from "./conditions.js";
-import { ReconcileContext, type CacheReader, type ChildWriter } from "./context.js";
-import type { EventRecorder } from "./events.js";
+import { ReconcileContext, type CacheReader } from "./context.js";
+import type { EventRecorder, EventType } from "./events.js";
 import { addFinalizer, hasFinalizer, removeFinalizer } from "./finalizers.js";
 import type { ChangeType, InformerRegistry } from "./informer.js";
-import { isNotFound, type KubeApi } from "./kube-api.js";
+import { isNamespaceTerminating, isNotFound, type KubeApi } from "./kube-api.js";
 import type { OperatorMetrics } from "./metrics.js";
 import { PermanentError, TemporaryError, backoffDelay, type Outcome } from "./outcome.js";
-import { apiVersionOf, objectKey, resourceFor, splitKey, type ResourceType } from "./resource.js";
-import { patchStatusIfChanged } from "./status-patch.js";
+import { conditionsWithReason, transitionEvents, type ReasonTable } from "./reasons.js";
+import { objectKey, splitKey, type ResourceType } from "./resource.js";
+import { patchStatusIfChanged, type Status } from "./status-patch.js";
 import { WorkQueue } from "./work-queue.js";
 
 /** Maps a change of another kind to the keys ("namespace/name") of objects to reconcile. */
@@ -30,19 +34,34 @@ export interface WatchMapping {
   map: (object: KubernetesObject, cache: CacheReader) => string[];
 }
 
-export interface ControllerOptions<T extends KubernetesObject> {
+/** Wake-ups from outside the API server (a qBittorrent poller): keys go through the same coalescing. */
+export interface ExternalEventSource {
+  subscribe(wake: (key: string) => void): void;
+}
+
+export interface ControllerOptions<T extends KubernetesObject, O extends object = object> {
   name: string;
   resource: ResourceType;
   /** Added before reconcile runs; removed only after `finalize` returns done. */
   finalizer?: string;
-  reconcile: (ctx: ReconcileContext<T>) => Promise<Outcome>;
-  finalize?: (ctx: ReconcileContext<T>) => Promise<Outcome>;
-  /** Child kinds carrying a controller owner reference to T: their changes enqueue the owner. */
-  owns?: ResourceType[];
+  /** The ordered steps; a failing step throws (typed errors carry the reason of the condition it sets). */
+  reconcile: (ctx: ReconcileContext<T, O>) => Promise<Outcome>;
+  /**
+   * Computes status from what the run observed (`ctx.observed`, the cache) on every path, after
+   * reconcile returned or threw, before the one status write (Flux's summarize-and-patch).
+   */
+  report?: (ctx: ReconcileContext<T, O>, failure: RunFailure | undefined) => void;
+  finalize?: (ctx: ReconcileContext<T, O>) => Promise<Outcome>;
+  /**
+   * The kinds T renders with a controller owner reference: their changes enqueue the owner, and
+   * `ctx.children.converge` deletes the owned ones a run no longer renders.
+   */
+  children?: readonly ResourceType[];
   /** Other kinds whose changes map to objects of T. */
   watches?: WatchMapping[];
-  /** Kinds only read from the cache (no events). */
-  reads?: ResourceType[];
+  sources?: readonly ExternalEventSource[];
+  /** Every condition reason the controller sets: statuses, transition Events and docs come from it. */
+  reasons?: ReasonTable;
   /** Which conditions Ready summarizes; a function when they depend on the object's spec. */
   ready: ReadyPolicySource<T>;
   resyncSeconds?: number;
@@ -64,15 +83,22 @@ export interface ControllerRuntime {
   knownResources: () => ResourceType[];
 }
 
-type WithStatus = KubernetesObject & { status?: Record<string, unknown> };
+type WithStatus = KubernetesObject & { status?: Status };
 
-export class Controller<T extends KubernetesObject> {
+/** What this process last wrote to an object's status: newer than a lagging cache, never older. */
+interface WrittenStatus {
+  uid: string | undefined;
+  status: Status;
+}
+
+export class Controller<T extends KubernetesObject, O extends object = object> {
   readonly queue: WorkQueue;
   private readonly failures = new Map<string, number>();
+  private readonly written = new Map<string, WrittenStatus>();
   private readonly log: Logger;
 
   constructor(
-    readonly options: ControllerOptions<T>,
+    readonly options: ControllerOptions<T, O>,
     private readonly runtime: ControllerRuntime,
   ) {
     this.log = runtime.log.child({ controller: options.name });
@@ -98,16 +124,22 @@ export class Controller<T extends KubernetesObject> {
     this.queue.addDebounced(key, window, window * 10);
   }
 
+  /** Another replica may write status while this one does not lead: forget what this one wrote. */
+  forgetWrittenStatus(): void {
+    this.written.clear();
+  }
+
   private subscribe(): void {
     this.primary.subscribe((type, object, previous) => {
       if (type === "DELETED") {
         this.failures.delete(objectKey(object));
+        this.written.delete(objectKey(object));
         return;
       }
       if (type === "ADDED" || needsReconcile(object, previous)) this.enqueueFromEvent(objectKey(object));
     });
     const group = this.options.resource.group;
-    for (const resource of this.options.owns ?? []) {
+    for (const resource of this.options.children ?? []) {
       this.runtime.informers.for(resource).subscribe((_type: ChangeType, child) => {
         const owner = child.metadata?.ownerReferences?.find(
           (ref) =>
@@ -127,18 +159,28 @@ export class Controller<T extends KubernetesObject> {
         for (const key of watch.map(object, this.cache)) this.enqueueFromEvent(key);
       });
     }
-    for (const resource of this.options.reads ?? []) this.runtime.informers.for(resource);
+    for (const source of this.options.sources ?? []) source.subscribe((key) => this.enqueueFromEvent(key));
+  }
+
+  /** The cached object, with the status this process wrote last when the cache has not caught up. */
+  private load(key: string): T | undefined {
+    const { namespace, name } = splitKey(key);
+    const cached = this.primary.get(namespace, name) as T | undefined;
+    if (!cached) return undefined;
+    const object = structuredClone(cached) as T & WithStatus;
+    const written = this.written.get(key);
+    if (written && written.uid === object.metadata?.uid) object.status = structuredClone(written.status);
+    return object;
   }
 
   private async process(key: string): Promise<void> {
-    const { namespace, name } = splitKey(key);
-    const cached = this.primary.get(namespace, name) as T | undefined;
-    if (!cached) return;
+    const object = this.load(key);
+    if (!object) return;
     const log = this.log.child({ object: key });
     const started = process.hrtime.bigint();
     let result = "done";
     try {
-      result = await this.run(structuredClone(cached), key, log);
+      result = await this.run(object, key, log);
     } catch (error) {
       // Only framework bookkeeping (status patch, finalizer patch) can land here.
       result = "error";
@@ -164,32 +206,14 @@ export class Controller<T extends KubernetesObject> {
       return "skipped";
     }
     if (finalizer && !hasFinalizer(object, finalizer)) {
+      const status = (object as WithStatus).status;
       object = await addFinalizer(this.runtime.api, this.options.resource, object, finalizer);
+      (object as WithStatus).status = status;
     }
     const ctx = this.context(object, log);
     const generation = object.metadata?.generation;
-    const observed = (object as WithStatus).status?.observedGeneration;
-    let progressTimer: NodeJS.Timeout | undefined;
-    let progressWrite: Promise<void> | undefined;
-    if (generation !== undefined && observed !== generation) {
-      const reconciling: ConditionInput = {
-        type: RECONCILING,
-        status: true,
-        reason: "Progressing",
-        message: `reconciling generation ${generation}`,
-      };
-      ctx.setCondition(reconciling);
-      // Shown while the run lasts long enough for a person to look; a quick run writes status once.
-      progressTimer = setTimeout(() => {
-        const snapshot = this.context(object, log);
-        snapshot.setCondition(reconciling);
-        progressWrite = this.writeStatus(object, snapshot, observed as number | undefined, undefined).catch(
-          (error: unknown) => {
-            log.debug("could not write the Reconciling status", { error: errorMessage(error) });
-          },
-        );
-      }, this.options.progressAfterMs ?? 1000);
-    }
+    const observed = (object as WithStatus).status?.observedGeneration as number | undefined;
+    const stopProgress = this.showProgressIfSlow(object, ctx, log, generation, observed);
     let outcome: Outcome | undefined;
     let failure: unknown;
     try {
@@ -197,54 +221,115 @@ export class Controller<T extends KubernetesObject> {
     } catch (error) {
       failure = error;
     } finally {
-      clearTimeout(progressTimer);
-      await progressWrite;
+      await stopProgress();
     }
+    ctx.removeCondition(RECONCILING);
     if (failure === undefined) {
       this.failures.delete(key);
       ctx.removeCondition(STALLED);
-      ctx.removeCondition(RECONCILING);
-      await this.writeStatus(object, ctx, generation, undefined);
+      this.options.report?.(ctx, undefined);
+      await this.writeStatus(object, ctx, generation);
       return this.schedule(key, outcome);
     }
-    return this.handleFailure(object, ctx, key, log, failure, observed as number | undefined);
+    return this.handleFailure(object, ctx, key, log, failure, observed);
+  }
+
+  /**
+   * A run of a new generation that lasts longer than progressAfterMs shows Reconciling=True while it
+   * runs; a quick one writes status once. Returns the function that stops the timer and awaits its write.
+   */
+  private showProgressIfSlow(
+    object: T,
+    ctx: ReconcileContext<T, O>,
+    log: Logger,
+    generation: number | undefined,
+    observed: number | undefined,
+  ): () => Promise<void> {
+    if (generation === undefined || observed === generation) return () => Promise.resolve();
+    const reconciling: ConditionInput = {
+      type: RECONCILING,
+      status: true,
+      reason: "Progressing",
+      message: `reconciling generation ${generation}`,
+    };
+    let write: Promise<void> | undefined;
+    const timer = setTimeout(() => {
+      const snapshot = this.context(object, log);
+      snapshot.setCondition(reconciling);
+      write = this.writeStatus(object, snapshot, observed, undefined, false).catch((error: unknown) => {
+        log.debug("could not write the Reconciling status", { error: errorMessage(error) });
+      });
+    }, this.options.progressAfterMs ?? 1000);
+    return async () => {
+      clearTimeout(timer);
+      await write;
+    };
   }
 
   private async handleFailure(
     object: T,
-    ctx: ReconcileContext<T>,
+    ctx: ReconcileContext<T, O>,
     key: string,
     log: Logger,
-    failure: unknown,
+    error: unknown,
     observed: number | undefined,
   ): Promise<string> {
-    const message = errorMessage(failure);
-    if (failure instanceof PermanentError) {
+    const message = errorMessage(error);
+    if (isNamespaceTerminating(error)) {
+      // The namespace's deletion takes this object with it; retrying would only fail again.
+      log.debug("namespace is terminating; not retrying", { error: message });
+      await this.writeStatus(object, ctx, observed, { reason: "NamespaceTerminating", message }).catch(
+        () => undefined,
+      );
+      return "done";
+    }
+    const failure: RunFailure = {
+      reason:
+        error instanceof TemporaryError || error instanceof PermanentError ? error.reason : "ReconcileError",
+      message,
+    };
+    this.options.report?.(ctx, failure);
+    this.setFailedCondition(ctx, error, failure);
+    if (error instanceof PermanentError) {
       log.warn("reconcile failed permanently", { reason: failure.reason, error: message });
       ctx.setCondition({ type: STALLED, status: true, reason: failure.reason, message });
-      ctx.removeCondition(RECONCILING);
-      const ready = { type: READY, status: false, reason: failure.reason, message };
-      await this.writeStatus(object, ctx, object.metadata?.generation, ready);
-      await ctx.event("Warning", failure.reason, message);
+      await this.writeStatus(object, ctx, object.metadata?.generation, failure);
       this.failures.delete(key);
       return "permanent_error";
     }
-    const temporary = failure instanceof TemporaryError;
-    const reason = temporary ? failure.reason : "ReconcileError";
-    const delay = temporary ? failure.delayMs : this.nextBackoff(key);
-    log.warn("reconcile failed; will retry", { reason, error: message, retryInMs: delay });
-    await this.writeStatus(object, ctx, observed, { type: READY, status: false, reason, message });
-    await ctx.event("Warning", reason, message);
+    const delay = error instanceof TemporaryError ? error.delayMs : this.nextBackoff(key);
+    log.warn("reconcile failed; will retry", { reason: failure.reason, error: message, retryInMs: delay });
+    await this.writeStatus(object, ctx, observed, failure);
     this.queue.addAfter(key, delay);
-    return temporary ? "temporary_error" : "error";
+    return error instanceof TemporaryError ? "temporary_error" : "error";
+  }
+
+  /** A failure whose reason belongs to a condition of the table sets that condition (the step's own). */
+  private setFailedCondition(ctx: ReconcileContext<T, O>, error: unknown, failure: RunFailure): void {
+    const named =
+      error instanceof TemporaryError || error instanceof PermanentError ? error.condition : undefined;
+    const reasons = this.options.reasons ?? {};
+    const [type] = named ? [named] : conditionsWithReason(reasons, failure.reason);
+    const entry = type === undefined ? undefined : reasons[type]?.[failure.reason];
+    if (type === undefined || entry === undefined) return;
+    ctx.setCondition({ type, status: entry.status, reason: failure.reason, message: failure.message });
   }
 
   private async runFinalize(object: T, key: string, log: Logger, finalizer: string): Promise<string> {
     const ctx = this.context(object, log);
+    const observed = (object as WithStatus).status?.observedGeneration as number | undefined;
     try {
       const outcome = this.options.finalize ? await this.options.finalize(ctx) : undefined;
       if (outcome?.kind === "requeue") {
-        await this.writeFinalizingStatus(object, ctx);
+        if (!findCondition(ctx.conditions, FINALIZING)) {
+          ctx.setCondition({
+            type: FINALIZING,
+            status: true,
+            reason: "Finalizing",
+            message: "waiting for the finalizer to finish",
+          });
+        }
+        await this.writeStatusWhileDeleting(object, ctx, observed, log);
         this.queue.addAfter(key, outcome.afterMs);
         return "requeue";
       }
@@ -258,28 +343,24 @@ export class Controller<T extends KubernetesObject> {
       const delay = error instanceof TemporaryError ? error.delayMs : this.nextBackoff(key);
       log.warn("finalize failed; will retry", { reason, error: errorMessage(error), retryInMs: delay });
       ctx.setCondition({ type: FINALIZING, status: true, reason, message: errorMessage(error) });
-      await this.writeFinalizingStatus(object, ctx);
-      await ctx.event("Warning", reason, errorMessage(error));
+      await this.writeStatusWhileDeleting(object, ctx, observed, log, "Warning");
       this.queue.addAfter(key, delay);
       return "error";
     }
   }
 
-  /** A waiting or failing finalize shows in status: Ready=False with the Finalizing condition's reason. */
-  private async writeFinalizingStatus(object: T, ctx: ReconcileContext<T>): Promise<void> {
-    const finalizing = findCondition(ctx.conditions, FINALIZING);
-    const ready: ConditionInput = {
-      type: READY,
-      status: false,
-      reason: finalizing?.reason ?? "Finalizing",
-      message: finalizing?.message ?? "waiting for the finalizer to finish",
-    };
-    const observed = (object as WithStatus).status?.observedGeneration as number | undefined;
+  /** A status write refused during deletion (e.g. the namespace is terminating) must not block it. */
+  private async writeStatusWhileDeleting(
+    object: T,
+    ctx: ReconcileContext<T, O>,
+    observed: number | undefined,
+    log: Logger,
+    finalizingEvent: EventType = "Normal",
+  ): Promise<void> {
     try {
-      await this.writeStatus(object, ctx, observed, ready);
+      await this.writeStatus(object, ctx, observed, undefined, true, finalizingEvent);
     } catch (error) {
-      // A status write refused during deletion (e.g. the namespace is terminating) must not block it.
-      ctx.log.debug("could not write status while finalizing", { error: errorMessage(error) });
+      log.debug("could not write status while finalizing", { error: errorMessage(error) });
     }
   }
 
@@ -298,20 +379,26 @@ export class Controller<T extends KubernetesObject> {
     return backoffDelay(attempt, this.options.retry?.baseMs ?? 1000, this.options.retry?.capMs ?? 300_000);
   }
 
+  /**
+   * The one status write of a run: Ready derived by the one rule, the patch sent only when something
+   * changed, then one Event per condition transition (`announce` false for the interim Reconciling write).
+   */
   private async writeStatus(
     object: T,
-    ctx: ReconcileContext<T>,
+    ctx: ReconcileContext<T, O>,
     observedGeneration: number | undefined,
-    readyOverride: ConditionInput | undefined,
+    failure?: RunFailure,
+    announce = true,
+    finalizingEvent: EventType = "Normal",
   ): Promise<void> {
-    ctx.setCondition(
-      readyOverride ?? summarizeReady(ctx.conditions, resolveReadyPolicy(this.options.ready, object)),
-    );
+    const before = (((object as WithStatus).status?.conditions as Condition[] | undefined) ?? []).slice();
+    ctx.setCondition(deriveReady(ctx.conditions, resolveReadyPolicy(this.options.ready, object), failure));
     const desired = {
       ...ctx.status,
       conditions: ctx.conditions,
       ...(observedGeneration === undefined ? {} : { observedGeneration }),
     };
+    const key = objectKey(object);
     try {
       const written = await patchStatusIfChanged(
         this.runtime.api,
@@ -320,59 +407,67 @@ export class Controller<T extends KubernetesObject> {
         desired,
       );
       if (written) this.runtime.metrics.statusWrites.inc({ controller: this.options.name });
-      // Later writes in this run compare against what the server now has.
-      (object as WithStatus).status = desired;
+      // Later writes and runs compare against what the server now has, even before the cache sees it.
+      (object as WithStatus).status = structuredClone(desired);
+      this.written.set(key, { uid: object.metadata?.uid, status: structuredClone(desired) });
     } catch (error) {
       if (!isNotFound(error)) throw error;
+      return;
+    }
+    if (announce) await this.announceTransitions(object, before, ctx.conditions, failure, finalizingEvent);
+  }
+
+  /**
+   * Events for what changed: the table's announced reasons, and what the framework itself owns — a
+   * failure the table does not announce, a Finalizing wait — once per change of status or reason.
+   */
+  private async announceTransitions(
+    object: T,
+    before: readonly Condition[],
+    after: readonly Condition[],
+    failure: RunFailure | undefined,
+    finalizingEvent: EventType,
+  ): Promise<void> {
+    const reasons = this.options.reasons ?? {};
+    const events = transitionEvents(reasons, before, after);
+    const changed = (type: string): Condition | undefined => {
+      const now = findCondition(after, type);
+      const then = findCondition(before, type);
+      return now && (now.status !== then?.status || now.reason !== then.reason) ? now : undefined;
+    };
+    const announced = (reason: string): boolean =>
+      conditionsWithReason(reasons, reason).some((type) => reasons[type]?.[reason]?.event !== undefined);
+    const ready = changed(READY);
+    if (failure && ready && !announced(failure.reason)) {
+      events.push({ type: "Warning", reason: failure.reason, message: failure.message });
+    }
+    const finalizing = changed(FINALIZING);
+    if (finalizing && !announced(finalizing.reason)) {
+      events.push({ type: finalizingEvent, reason: finalizing.reason, message: finalizing.message });
+    }
+    for (const event of events) {
+      await this.runtime.events.record(object, event.type, event.reason, event.message);
     }
   }
 
-  private context(object: T, log: Logger): ReconcileContext<T> {
-    return new ReconcileContext<T>(
+  private context(object: T, log: Logger): ReconcileContext<T, O> {
+    const children = new RunChildWriter(object, {
+      api: this.runtime.api,
+      cache: this.cache,
+      fieldManager: this.runtime.fieldManager,
+      ownerResource: this.options.resource,
+      childKinds: this.options.children ?? [],
+      knownResources: this.runtime.knownResources,
+      announcePruned: (message) => this.runtime.events.record(object, "Normal", "Pruned", message),
+    });
+    return new ReconcileContext<T, O>(
       object,
       log,
       this.cache,
-      this.childWriter(object),
+      children,
       this.runtime.api,
       (type, reason, message) => this.runtime.events.record(object, type, reason, message),
     );
-  }
-
-  private childWriter(owner: T): ChildWriter {
-    const { api, fieldManager } = this.runtime;
-    const resolve = (child: KubernetesObject): ResourceType =>
-      resourceFor(child, this.runtime.knownResources());
-    return {
-      apply: async <C extends KubernetesObject>(child: C): Promise<C> => {
-        const owned = {
-          ...child,
-          metadata: {
-            ...child.metadata,
-            namespace: child.metadata?.namespace ?? owner.metadata?.namespace,
-            ownerReferences: [
-              {
-                apiVersion: apiVersionOf(this.options.resource),
-                kind: this.options.resource.kind,
-                name: owner.metadata?.name ?? "",
-                uid: owner.metadata?.uid ?? "",
-                controller: true,
-                blockOwnerDeletion: true,
-              },
-            ],
-          },
-        };
-        return api.apply(resolve(child), owned, fieldManager);
-      },
-      applyUnowned: async <C extends KubernetesObject>(object: C): Promise<C> =>
-        api.apply(resolve(object), object, fieldManager),
-      delete: async (resource: ResourceType, namespace: string | undefined, name: string): Promise<void> => {
-        try {
-          await api.delete(resource, namespace, name);
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
-      },
-    };
   }
 }
 

@@ -11,6 +11,8 @@ export class KubeApiError extends Error {
     readonly status: number,
     readonly reason: string,
     message: string,
+    /** The Status object's details.causes[].reason, e.g. NamespaceTerminating. */
+    readonly causes: readonly string[] = [],
   ) {
     super(message);
   }
@@ -18,6 +20,9 @@ export class KubeApiError extends Error {
 
 export const isNotFound = (error: unknown): boolean => error instanceof KubeApiError && error.status === 404;
 export const isConflict = (error: unknown): boolean => error instanceof KubeApiError && error.status === 409;
+/** The apiserver refuses new objects in a namespace that is being deleted. */
+export const isNamespaceTerminating = (error: unknown): boolean =>
+  error instanceof KubeApiError && error.causes.includes("NamespaceTerminating");
 
 export interface ListResult<T> {
   items: T[];
@@ -217,12 +222,18 @@ export class KubeApi {
 function errorFromResponse(method: string, path: string, status: number, text: string): KubeApiError {
   let reason = String(status);
   let message = text.slice(0, 500);
+  let causes: string[] = [];
   try {
-    const body = JSON.parse(text) as { reason?: string; message?: string };
+    const body = JSON.parse(text) as {
+      reason?: string;
+      message?: string;
+      details?: { causes?: Array<{ reason?: string }> };
+    };
     reason = body.reason ?? reason;
     message = body.message ?? message;
+    causes = (body.details?.causes ?? []).flatMap((cause) => (cause.reason ? [cause.reason] : []));
   } catch {
     // not a Status object: keep the raw text
   }
-  return new KubeApiError(status, reason, `${method} ${path}: ${status} ${message}`);
+  return new KubeApiError(status, reason, `${method} ${path}: ${status} ${message}`, causes);
 }

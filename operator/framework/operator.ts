@@ -51,9 +51,11 @@ export class Operator {
   }
 
   /** Registers a controller; call before start(). */
-  controller<T extends KubernetesObject>(options: ControllerOptions<T>): Controller<T> {
+  controller<T extends KubernetesObject, O extends object = object>(
+    options: ControllerOptions<T, O>,
+  ): Controller<T, O> {
     if (this.started) throw new Error("register controllers before start()");
-    const controller = new Controller<T>(options, {
+    const controller = new Controller<T, O>(options, {
       api: this.api,
       informers: this.informers,
       events: this.events,
@@ -140,6 +142,7 @@ export class Operator {
         }
       } else {
         controller.queue.pause();
+        controller.forgetWrittenStatus();
       }
     }
   }

@@ -9,13 +9,17 @@ export function requeueAfter(afterMs: number): Outcome {
   return Object.freeze({ kind: "requeue", afterMs: Math.max(0, afterMs) });
 }
 
-/** A failure expected to pass: retried after `delayMs`, shown as Ready=False with `reason`. */
+/**
+ * A failure expected to pass: retried after `delayMs`, shown as Ready=False with `reason`. When the
+ * controller's reason table has `reason` (under `condition`, or its only condition) that condition is set too.
+ */
 export class TemporaryError extends Error {
   override readonly name = "TemporaryError";
   constructor(
     readonly reason: string,
     message: string,
     readonly delayMs = 10_000,
+    readonly condition?: string,
   ) {
     super(message);
   }
@@ -27,6 +31,7 @@ export class PermanentError extends Error {
   constructor(
     readonly reason: string,
     message: string,
+    readonly condition?: string,
   ) {
     super(message);
   }

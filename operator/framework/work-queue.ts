@@ -18,12 +18,9 @@ export class WorkQueue {
     private readonly concurrency: number,
   ) {}
 
+  /** Work that is due: queued keys and coalescing events; delayed resyncs and retries are not counted. */
   get depth(): number {
-    return this.pending.size + this.delayed.size + this.debounced.size;
-  }
-
-  get active(): number {
-    return this.running.size;
+    return this.pending.size + this.debounced.size;
   }
 
   add(key: string): void {

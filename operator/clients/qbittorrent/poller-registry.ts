@@ -164,7 +164,8 @@ function normalizedUrl(url: string): string {
 }
 
 /** URL plus credentials; secrets enter only as SHA-256 digests, so the key is safe to keep and log. */
-function endpointIdentity(endpoint: QbittorrentEndpoint): string {
+/** One instance with one identity (URL, user, digests of the secrets): one poller, one login backoff. */
+export function endpointIdentity(endpoint: QbittorrentEndpoint): string {
   const digest = (secret: string | undefined): string =>
     secret === undefined ? "-" : createHash("sha256").update(secret).digest("hex");
   return [

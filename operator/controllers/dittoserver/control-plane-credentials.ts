@@ -1,12 +1,10 @@
 // Ensures Secret <name>-controlplane exists before anything reads it: generated once with node:crypto,
-// created (never applied, so never overwritten), and otherwise read back from the cache.
+// created by the framework's create-once (never applied, so never overwritten), else read back.
 import type { V1Secret } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
 import type { ReconcileContext } from "../../framework/context.js";
-import { isConflict } from "../../framework/kube-api.js";
-import { builtinResources } from "../../framework/resource.js";
 import type { DittoServer } from "../../generated/dittoserver.js";
-import { dittoServerNames, serverNamespace } from "./names.js";
+import { dittoServerNames } from "./names.js";
 import {
   CONTROL_PLANE_SECRET_KEYS,
   renderControlPlaneSecret,
@@ -45,35 +43,20 @@ function credentialsOf(secret: V1Secret): ControlPlaneCredentials {
   return credentials.jwtSecret.length >= 32 ? credentials : generateControlPlaneCredentials();
 }
 
+/** Creates the Secret once (unowned: it outlives the server, like the data it unlocks) or reads it back. */
 export async function ensureControlPlaneSecret(
   ctx: ReconcileContext<DittoServer>,
 ): Promise<EnsuredControlPlaneSecret> {
   const server = ctx.object;
-  const namespace = serverNamespace(server);
-  const name = dittoServerNames.controlPlaneSecret(server);
-  const cached = ctx.cache.get<V1Secret>(builtinResources.Secret, namespace, name);
-  if (cached) {
-    return {
-      credentials: credentialsOf(cached),
-      resourceVersion: cached.metadata?.resourceVersion,
-      created: false,
-    };
-  }
-  const credentials = generateControlPlaneCredentials();
-  try {
-    const created = await ctx.api.create(
-      builtinResources.Secret,
-      renderControlPlaneSecret(server, credentials),
-    );
-    return { credentials, resourceVersion: created.metadata?.resourceVersion, created: true };
-  } catch (error) {
-    // The cache lagged behind a Secret that exists: keep it, whatever it holds.
-    if (!isConflict(error)) throw error;
-    const existing = await ctx.api.get<V1Secret>(builtinResources.Secret, namespace, name);
-    return {
-      credentials: credentialsOf(existing),
-      resourceVersion: existing.metadata?.resourceVersion,
-      created: false,
-    };
-  }
+  let generated: ControlPlaneCredentials | undefined;
+  const { object, created } = await ctx.children.createOnce(
+    { apiVersion: "v1", kind: "Secret", name: dittoServerNames.controlPlaneSecret(server) },
+    () => renderControlPlaneSecret(server, (generated = generateControlPlaneCredentials())),
+    { owned: false },
+  );
+  return {
+    credentials: created && generated ? generated : credentialsOf(object),
+    resourceVersion: object.metadata?.resourceVersion,
+    created,
+  };
 }

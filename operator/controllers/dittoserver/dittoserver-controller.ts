@@ -10,7 +10,8 @@ import { DittoServerResource, type DittoServer } from "../../generated/dittoserv
 import { finalizeDittoServer } from "./finalize-dittoserver.js";
 import { PerconaPGClusterResource } from "./child-resources.js";
 import { secretsReadByServer } from "./render/index.js";
-import { reconcileDittoServer } from "./reconcile-dittoserver.js";
+import { reconcileDittoServer, reportDittoServer, type DittoServerRun } from "./reconcile-dittoserver.js";
+import { dittoServerReasons } from "./condition-reasons.js";
 import { readyPolicyFor } from "./status.js";
 
 export const DITTOSERVER_FINALIZER = "dittofs.dittofs.com/finalizer";
@@ -32,14 +33,16 @@ export function serverOfPerconaCluster(cluster: KubernetesObject, cache: CacheRe
   return [`${namespace}/${instance}`];
 }
 
-export function dittoServerController(concurrency: number): ControllerOptions<DittoServer> {
+export function dittoServerController(concurrency: number): ControllerOptions<DittoServer, DittoServerRun> {
   return {
     name: "dittoserver",
     resource: DittoServerResource,
     finalizer: DITTOSERVER_FINALIZER,
     reconcile: reconcileDittoServer,
+    report: reportDittoServer,
     finalize: finalizeDittoServer,
-    owns: [builtinResources.StatefulSet, builtinResources.Service, builtinResources.ConfigMap],
+    // The Percona cluster is no child kind (it holds the database, never pruned): it is watched below.
+    children: [builtinResources.ConfigMap, builtinResources.Service, builtinResources.StatefulSet],
     watches: [
       { resource: builtinResources.Secret, map: serversReadingSecret },
       // Owned only with deleteWithServer, so it is mapped by label rather than by owner reference.
@@ -47,6 +50,7 @@ export function dittoServerController(concurrency: number): ControllerOptions<Di
       { resource: MediaStackResource, map: serverUsedByStack },
     ],
     // DatabaseReady counts only when the server uses PostgreSQL.
+    reasons: dittoServerReasons,
     ready: readyPolicyFor,
     // Children and referenced objects wake the server through the watches; this only catches what slipped.
     resyncSeconds: 600,

@@ -18,8 +18,8 @@ export async function finalizeDittoServer(ctx: ReconcileContext<DittoServer>): P
   if (users.length > 0) {
     // Held, not refused: the delete is recorded and completes by itself once the stacks let go.
     const message = `deletion waits: MediaStack ${users.join(", ")} still uses this server as its /data storage`;
+    // The framework posts the table's Warning once, when the hold begins.
     ctx.setCondition({ type: FINALIZING, status: true, reason: "InUseByMediaStack", message });
-    await ctx.event("Warning", "InUseByMediaStack", message);
     return requeueAfter(heldRetryMs);
   }
   const namespace = serverNamespace(server);

@@ -1,13 +1,12 @@
-// The DittoServer reconcile, one ordered list of steps: read the Secrets the pod uses, ensure the
-// control-plane Secret, render, apply, prune, observe; the status is computed and set on every path.
+// The DittoServer reconcile, one ordered list of steps: ensure the control-plane Secret, read the
+// Secrets the pod uses, render, apply; `reportDittoServer` computes the status on every path, failures too.
 import type { V1Secret, V1StatefulSet } from "@kubernetes/client-node";
-import type { Condition } from "../../framework/conditions.js";
+import type { RunFailure } from "../../framework/conditions.js";
 import type { ReconcileContext } from "../../framework/context.js";
-import { KubeApiError } from "../../framework/kube-api.js";
 import { done, requeueAfter, type Outcome } from "../../framework/outcome.js";
 import { builtinResources } from "../../framework/resource.js";
 import type { DittoServer } from "../../generated/dittoserver.js";
-import { applyChildren, configHashOf, pruneChildren, type AppliedChildren } from "./apply-children.js";
+import { applyChildren, configHashOf, type AppliedChildren } from "./apply-children.js";
 import { PerconaPGClusterResource } from "./child-resources.js";
 import { ensureControlPlaneSecret } from "./control-plane-credentials.js";
 import { dittoServerNames, serverNamespace } from "./names.js";
@@ -16,11 +15,9 @@ import type { PerconaPGCluster } from "./render/percona-cluster.js";
 import { resolveServerSettings } from "./settings.js";
 import {
   computeDittoServerStatus,
-  type ComputedDittoServerStatus,
   type DittoServerObservations,
   type ObservedStatefulSet,
 } from "./status.js";
-import { transitionEvents } from "./transition-events.js";
 
 /** How soon to look again while Percona's CRD is absent (its informer re-checks every 30 s). */
 const PERCONA_NOT_INSTALLED_RECHECK_MS = 30_000;
@@ -29,7 +26,16 @@ const MISSING_SECRET_RECHECK_MS = 60_000;
 
 type SecretVersions = Record<string, string | undefined>;
 
-function readSecretVersions(ctx: ReconcileContext<DittoServer>): SecretVersions {
+/** What the steps of one run wrote and read; the report computes the status from it. */
+export interface DittoServerRun {
+  rendering: DittoServerRendering;
+  applied: AppliedChildren;
+  secretVersions: SecretVersions;
+}
+
+type DittoServerContext = ReconcileContext<DittoServer, DittoServerRun>;
+
+function readSecretVersions(ctx: DittoServerContext): SecretVersions {
   const namespace = serverNamespace(ctx.object);
   return Object.fromEntries(
     secretsReadByServer(ctx.object).map(({ name }) => [
@@ -56,7 +62,7 @@ function observedStatefulSet(statefulSet: V1StatefulSet | undefined): ObservedSt
 }
 
 /** The Percona cluster as the cache sees it, when the server uses one. */
-function cachedPercona(ctx: ReconcileContext<DittoServer>): DittoServerObservations["percona"] {
+function cachedPercona(ctx: DittoServerContext): DittoServerObservations["percona"] {
   const percona = resolveServerSettings(ctx.object).percona;
   if (percona === undefined) return undefined;
   if (!ctx.cache.isServed(PerconaPGClusterResource)) return { crdInstalled: false };
@@ -69,7 +75,7 @@ function cachedPercona(ctx: ReconcileContext<DittoServer>): DittoServerObservati
   return { crdInstalled: true, ...(state === undefined ? {} : { state }) };
 }
 
-function cachedStatefulSet(ctx: ReconcileContext<DittoServer>): V1StatefulSet | undefined {
+function cachedStatefulSet(ctx: DittoServerContext): V1StatefulSet | undefined {
   return ctx.cache.get<V1StatefulSet>(
     builtinResources.StatefulSet,
     serverNamespace(ctx.object),
@@ -77,18 +83,10 @@ function cachedStatefulSet(ctx: ReconcileContext<DittoServer>): V1StatefulSet | 
   );
 }
 
-/** What the steps wrote and read; the status is computed from it. */
-interface Converged {
-  rendering: DittoServerRendering;
-  applied: AppliedChildren;
-  pruned: string[];
-  secretVersions: SecretVersions;
-}
-
 /** What a finished run saw: the written objects, or the cache for what was not written. */
 function observationsAfterApply(
-  ctx: ReconcileContext<DittoServer>,
-  { rendering, applied, secretVersions }: Converged,
+  ctx: DittoServerContext,
+  { rendering, applied, secretVersions }: DittoServerRun,
 ): DittoServerObservations {
   const statefulSet = observedStatefulSet(applied.statefulSet);
   const percona = resolveServerSettings(ctx.object).percona
@@ -106,8 +104,8 @@ function observationsAfterApply(
   };
 }
 
-/** What a failed run can still tell: everything from the cache, plus the error. */
-function observationsAfterError(ctx: ReconcileContext<DittoServer>, error: unknown): DittoServerObservations {
+/** What a failed run can still tell: everything from the cache, plus the failure. */
+function observationsAfterFailure(ctx: DittoServerContext, failure: RunFailure): DittoServerObservations {
   const existing = cachedStatefulSet(ctx);
   const statefulSet = observedStatefulSet(existing);
   const percona = cachedPercona(ctx);
@@ -117,15 +115,20 @@ function observationsAfterError(ctx: ReconcileContext<DittoServer>, error: unkno
     ...(statefulSet === undefined ? {} : { statefulSet }),
     secretVersions: readSecretVersions(ctx),
     ...(percona === undefined ? {} : { percona }),
-    error: { message: error instanceof Error ? error.message : String(error) },
+    error: { message: failure.message },
   };
 }
 
-/** Copies the computed status into the context; the framework writes it once, with Ready derived. */
-function setStatus(
-  ctx: ReconcileContext<DittoServer>,
-  observed: DittoServerObservations,
-): ComputedDittoServerStatus {
+/** The status of every run, from what it applied or, after a failure, from the cache. */
+export function reportDittoServer(ctx: DittoServerContext, failure: RunFailure | undefined): void {
+  const { rendering, applied, secretVersions } = ctx.observed;
+  const observed =
+    failure === undefined && rendering && applied && secretVersions
+      ? observationsAfterApply(ctx, { rendering, applied, secretVersions })
+      : observationsAfterFailure(
+          ctx,
+          failure ?? { reason: "ReconcileError", message: "the run stopped early" },
+        );
   const status = computeDittoServerStatus(ctx.object, observed);
   ctx.status.phase = status.phase;
   ctx.status.replicas = status.replicas;
@@ -135,27 +138,31 @@ function setStatus(
   ctx.status.perconaClusterName = status.perconaClusterName;
   for (const condition of status.conditions) ctx.setCondition(condition);
   for (const type of status.removedConditionTypes) ctx.removeCondition(type);
-  return status;
 }
 
-/** The apiserver refuses new objects in a namespace that is being deleted (cause NamespaceTerminating). */
-function isNamespaceTerminating(error: unknown): boolean {
-  return (
-    error instanceof KubeApiError &&
-    error.status === 403 &&
-    error.message.includes("because it is being terminated")
-  );
-}
-
-function nextRun(status: ComputedDittoServerStatus): Outcome {
-  const reasons = new Set(status.conditions.map((condition) => condition.reason));
-  if (reasons.has("PerconaNotInstalled")) return requeueAfter(PERCONA_NOT_INSTALLED_RECHECK_MS);
-  if (reasons.has("SecretNotFound")) return requeueAfter(MISSING_SECRET_RECHECK_MS);
+/** Missing pieces nothing wakes the server for quickly: look again after a while. */
+function nextRun(ctx: DittoServerContext, { applied, secretVersions }: DittoServerRun): Outcome {
+  if (applied.percona?.crdInstalled === false) return requeueAfter(PERCONA_NOT_INSTALLED_RECHECK_MS);
+  if (Object.values(secretVersions).some((version) => version === undefined)) {
+    return requeueAfter(MISSING_SECRET_RECHECK_MS);
+  }
   return done;
 }
 
-/** The ordered steps: control-plane Secret, render, apply, prune. Throws on the first refusal. */
-async function converge(ctx: ReconcileContext<DittoServer>): Promise<Converged> {
+/** A Normal Event when the pod rolls because config.yaml or a Secret it reads changed. */
+async function announceConfigChange(ctx: DittoServerContext, run: DittoServerRun): Promise<void> {
+  const previousHash = run.applied.previousConfigHash;
+  const hash = run.rendering.configHash;
+  if (run.applied.statefulSetHeld || previousHash === undefined || previousHash === hash) return;
+  await ctx.event(
+    "Normal",
+    "ConfigChanged",
+    `config.yaml or a Secret the pod reads changed (config hash ${previousHash.slice(0, 12)} → ` +
+      `${hash.slice(0, 12)}): the pod restarts`,
+  );
+}
+
+export async function reconcileDittoServer(ctx: DittoServerContext): Promise<Outcome> {
   const server = ctx.object;
   const controlPlane = await ensureControlPlaneSecret(ctx);
   const controlPlaneName = dittoServerNames.controlPlaneSecret(server);
@@ -172,50 +179,10 @@ async function converge(ctx: ReconcileContext<DittoServer>): Promise<Converged> 
     secretVersions,
     controlPlaneCredentials: controlPlane.credentials,
   });
-  const applied = await applyChildren(ctx, rendering, {
-    holdStatefulSet: Object.values(secretVersions).some((version) => version === undefined),
-    alreadyCreated: new Set(controlPlane.created ? [controlPlaneName] : []),
-  });
-  const pruned = await pruneChildren(ctx, rendering.prune);
-  return { rendering, applied, pruned, secretVersions };
-}
-
-/** Events for what changed in this run: a config roll, pruned children, condition transitions. */
-async function announce(
-  ctx: ReconcileContext<DittoServer>,
-  { rendering, applied, pruned }: Converged,
-  previousConditions: readonly Condition[],
-  status: ComputedDittoServerStatus,
-): Promise<void> {
-  const previousHash = applied.previousConfigHash;
-  if (!applied.statefulSetHeld && previousHash !== undefined && previousHash !== rendering.configHash) {
-    await ctx.event(
-      "Normal",
-      "ConfigChanged",
-      `config.yaml or a Secret the pod reads changed (config hash ${previousHash.slice(0, 12)} → ` +
-        `${rendering.configHash.slice(0, 12)}): the pod restarts`,
-    );
-  }
-  for (const child of pruned) {
-    await ctx.event("Normal", "Pruned", `deleted ${child}: the spec no longer wants it`);
-  }
-  for (const event of transitionEvents(previousConditions, status.conditions)) {
-    await ctx.event(event.type, event.reason, event.message);
-  }
-}
-
-export async function reconcileDittoServer(ctx: ReconcileContext<DittoServer>): Promise<Outcome> {
-  const previousConditions = [...ctx.conditions];
-  let converged: Converged;
-  try {
-    converged = await converge(ctx);
-  } catch (error) {
-    setStatus(ctx, observationsAfterError(ctx, error));
-    // The namespace's deletion takes this server with it; retrying would only fail again.
-    if (isNamespaceTerminating(error)) return done;
-    throw error;
-  }
-  const status = setStatus(ctx, observationsAfterApply(ctx, converged));
-  await announce(ctx, converged, previousConditions, status);
-  return nextRun(status);
+  const holdStatefulSet = Object.values(secretVersions).some((version) => version === undefined);
+  const applied = await applyChildren(ctx, rendering, holdStatefulSet);
+  const run = { rendering, applied, secretVersions };
+  Object.assign(ctx.observed, run);
+  await announceConfigChange(ctx, run);
+  return nextRun(ctx, run);
 }

@@ -1,138 +1,20 @@
 // Computes a DittoServer's status from what the reconcile observed (StatefulSet, Percona cluster,
-// Secrets, errors): phase, replicas, endpoint and conditions with reasons from one exported table.
+// Secrets, errors): phase, replicas, endpoint and conditions with reasons from condition-reasons.ts.
 import type { DittoServer } from "../../generated/dittoserver.js";
+import {
+  dittoServerCondition,
+  type DittoServerConditionInput,
+  type DittoServerConditionType,
+} from "./condition-reasons.js";
+
+export type { DittoServerConditionInput, DittoServerConditionType } from "./condition-reasons.js";
 import { dittoServerNames } from "./names.js";
 import { referencedSecrets } from "./referenced-secrets.js";
 import type { ReferencedSecret } from "./referenced-secrets.js";
 import { resolveServerSettings } from "./settings.js";
 import type { ServerSettings } from "./settings.js";
 
-export type DittoServerPhase = "Pending" | "Running" | "Stopped" | "Failed" | "Deleting";
-export type DittoServerConditionType = "Available" | "ConfigReady" | "DatabaseReady" | "Progressing";
-type ConditionStatus = "True" | "False" | "Unknown";
-
-interface ReasonDefinition {
-  condition: DittoServerConditionType;
-  status: ConditionStatus;
-  /** One line for docs/dittoserver.md: when the reason is set and what to do about it. */
-  meaning: string;
-}
-
-/** Every reason this controller writes, per condition; docs/dittoserver.md lists this table. */
-export const DITTOSERVER_CONDITION_REASONS = {
-  ConfigApplied: {
-    condition: "ConfigReady",
-    status: "True",
-    meaning: "config.yaml is rendered into <name>-config and every Secret the pod reads exists.",
-  },
-  ConfigNotApplied: {
-    condition: "ConfigReady",
-    status: "Unknown",
-    meaning: "This reconcile stopped before the ConfigMap was applied; the next one retries.",
-  },
-  ApplyFailed: {
-    condition: "ConfigReady",
-    status: "False",
-    meaning: "The API server refused a rendered object; the message carries its answer.",
-  },
-  SecretNotFound: {
-    condition: "ConfigReady",
-    status: "False",
-    meaning: "A Secret the pod reads (S3 credentials or <name>-controlplane) is missing; create it.",
-  },
-  DatabaseAvailable: {
-    condition: "DatabaseReady",
-    status: "True",
-    meaning: "PostgreSQL is ready (Percona state ready) and its connection Secret exists.",
-  },
-  PerconaNotInstalled: {
-    condition: "DatabaseReady",
-    status: "False",
-    meaning:
-      "percona.enabled but the PerconaPGCluster CRD is absent: install the Percona Operator for PostgreSQL v2.",
-  },
-  PerconaClusterNotReady: {
-    condition: "DatabaseReady",
-    status: "False",
-    meaning: "The PerconaPGCluster is not ready yet (initializing, paused or stopping); pods wait for it.",
-  },
-  PerconaClusterFailed: {
-    condition: "DatabaseReady",
-    status: "False",
-    meaning: "The PerconaPGCluster reports state error; see its status and the Percona operator's logs.",
-  },
-  DatabaseSecretNotFound: {
-    condition: "DatabaseReady",
-    status: "False",
-    meaning: "The PostgreSQL connection Secret is missing (Percona writes it once the cluster is ready).",
-  },
-  MinimumReplicasAvailable: {
-    condition: "Available",
-    status: "True",
-    meaning: "A DittoFS pod passes its readiness probe (/health/ready); the file Service serves.",
-  },
-  ScaledToZero: {
-    condition: "Available",
-    status: "False",
-    meaning: "spec.replicas is 0: the server is stopped on purpose, its volumes are kept.",
-  },
-  DatabaseNotReady: {
-    condition: "Available",
-    status: "False",
-    meaning: "No pod is ready because the pods wait for PostgreSQL (see DatabaseReady).",
-  },
-  PodsNotReady: {
-    condition: "Available",
-    status: "False",
-    meaning: "No DittoFS pod passes its readiness probe yet.",
-  },
-  Creating: {
-    condition: "Progressing",
-    status: "True",
-    meaning: "The StatefulSet does not exist yet (first reconcile, or it was deleted).",
-  },
-  WaitingForDatabase: {
-    condition: "Progressing",
-    status: "True",
-    meaning: "Pods wait in their init container until PostgreSQL accepts connections.",
-  },
-  RollingUpdate: {
-    condition: "Progressing",
-    status: "True",
-    meaning: "The pod template changed (image, config hash, ...) and the StatefulSet is replacing the pod.",
-  },
-  PodsStarting: {
-    condition: "Progressing",
-    status: "True",
-    meaning: "Pods are up to date but not ready yet.",
-  },
-  ScalingDown: {
-    condition: "Progressing",
-    status: "True",
-    meaning: "Pods are terminating after spec.replicas went down.",
-  },
-  RolloutComplete: {
-    condition: "Progressing",
-    status: "False",
-    meaning: "The StatefulSet matches the spec; nothing is in flight.",
-  },
-  ReconcileFailed: {
-    condition: "Progressing",
-    status: "False",
-    meaning:
-      "The operator cannot make progress (an error or a missing dependency); see the other conditions.",
-  },
-} as const satisfies Record<string, ReasonDefinition>;
-
-export type DittoServerReason = keyof typeof DITTOSERVER_CONDITION_REASONS;
-
-/** A condition as the framework's setCondition takes it (it adds times and generations). */
-export interface DittoServerConditionInput {
-  type: DittoServerConditionType;
-  status: ConditionStatus;
-  reason: DittoServerReason;
-  message: string;
-}
+export type DittoServerPhase = "Pending" | "Running" | "Stopped" | "Failed";
 
 /** The parts of a StatefulSet the status reads (metadata.generation and its status). */
 export interface ObservedStatefulSet {
@@ -159,10 +41,6 @@ export interface DittoServerObservations {
   percona?: { crdInstalled: boolean; state?: string };
   /** The error that stopped this reconcile, if any. */
   error?: { message: string };
-  /** The DittoServer is being finalized. */
-  deleting?: boolean;
-  /** Cluster DNS domain for nfsEndpoint; cluster.local unless told otherwise. */
-  clusterDomain?: string;
 }
 
 export interface ComputedDittoServerStatus {
@@ -187,10 +65,7 @@ export function readyPolicyFor(server: DittoServer): { positive: string[]; negat
   };
 }
 
-function condition(reason: DittoServerReason, message: string): DittoServerConditionInput {
-  const definition = DITTOSERVER_CONDITION_REASONS[reason];
-  return { type: definition.condition, status: definition.status, reason, message };
-}
+const condition = dittoServerCondition;
 
 function missingSecrets(secrets: ReferencedSecret[], observed: DittoServerObservations): ReferencedSecret[] {
   return secrets.filter(({ name }) => observed.secretVersions[name] === undefined);
@@ -315,7 +190,6 @@ function phaseOf(
   desired: number,
   ready: number,
 ): DittoServerPhase {
-  if (observed.deleting === true) return "Deleting";
   if (failed) return "Failed";
   if (desired === 0) return "Stopped";
   return ready >= 1 ? "Running" : "Pending";
@@ -342,13 +216,12 @@ export function computeDittoServerStatus(
     availableCondition(desired, ready, databaseReady),
     progressingCondition(desired, databaseReady, failed, observed.statefulSet),
   ];
-  const clusterDomain = observed.clusterDomain ?? "cluster.local";
   return {
     phase: phaseOf(observed, failed, desired, ready),
     replicas: observed.statefulSet?.replicas ?? 0,
     readyReplicas: ready,
     configHash: observed.configHash,
-    nfsEndpoint: `${dittoServerNames.fileService(server)}.${settings.namespace}.svc.${clusterDomain}:${settings.nfs.servicePort}`,
+    nfsEndpoint: `${dittoServerNames.fileService(server)}.${settings.namespace}.svc.cluster.local:${settings.nfs.servicePort}`,
     ...(settings.percona === undefined ? {} : { perconaClusterName: settings.percona.clusterName }),
     conditions,
     removedConditionTypes: database === undefined ? ["DatabaseReady"] : [],

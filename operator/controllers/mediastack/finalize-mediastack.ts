@@ -11,6 +11,7 @@ import { TorrentResource, type Torrent } from "../../generated/torrent.js";
 import { isStackVolume } from "./data-volume.js";
 import { dataVolumeName } from "./names.js";
 import { stackIdentity } from "./stack-identity.js";
+import { resolveReclaimPolicy } from "./stack-settings.js";
 
 /** How long the stack waits for its Torrents before it lets its qBittorrent go anyway. */
 export const torrentRemovalDeadlineMs = 5 * 60_000;
@@ -34,10 +35,12 @@ export function torrentsHoldingStack(stack: MediaStack, torrents: readonly Torre
   );
 }
 
-/** Shows the wait in status (the framework writes Ready=False from the Finalizing condition); status.qbittorrent is kept. */
-async function reportWaiting(ctx: ReconcileContext<MediaStack>, message: string): Promise<void> {
+/**
+ * Shows the wait in status: the framework derives Ready=False from the Finalizing condition and posts
+ * one Event when the wait begins; status.qbittorrent is kept.
+ */
+function reportWaiting(ctx: ReconcileContext<MediaStack>, message: string): void {
   ctx.setCondition({ type: FINALIZING, status: true, reason: "WaitingForTorrents", message });
-  await ctx.event("Normal", "WaitingForTorrents", message);
 }
 
 /** Deletes the stack's Torrents and reports whether any is still there (within the deadline). */
@@ -66,7 +69,7 @@ async function removeTorrents(ctx: ReconcileContext<MediaStack>): Promise<boolea
     );
     return false;
   }
-  await reportWaiting(
+  reportWaiting(
     ctx,
     `waiting for ${names.length} Torrent(s) (${listed}) to remove their torrents from qBittorrent ` +
       "before the stack's qBittorrent is deleted",
@@ -85,7 +88,7 @@ async function releaseDataVolume(ctx: ReconcileContext<MediaStack>): Promise<voi
   const volumeName = dataVolumeName(namespace, name);
   const volume = ctx.cache.get<V1PersistentVolume>(builtinResources.PersistentVolume, undefined, volumeName);
   if (!volume || !isStackVolume(volume, namespace, name)) return;
-  if ((ctx.object.spec.storage.data.reclaimPolicy ?? "Retain") === "Delete") {
+  if (resolveReclaimPolicy(ctx.object.spec) === "Delete") {
     await ctx.children.delete(builtinResources.PersistentVolume, undefined, volumeName);
     await ctx.event(
       "Normal",

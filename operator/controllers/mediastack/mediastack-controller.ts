@@ -5,8 +5,7 @@ import { builtinResources } from "../../framework/resource.js";
 import { DittoServerResource } from "../../generated/dittoserver.js";
 import { MediaStackResource, type MediaStack } from "../../generated/mediastack.js";
 import { TorrentResource } from "../../generated/torrent.js";
-import { ownedChildResources } from "./child-resources.js";
-import { mediaStackConditionTypes } from "./condition-reasons.js";
+import { mediaStackConditionTypes, mediaStackReasons } from "./condition-reasons.js";
 import { finalizeMediaStack } from "./finalize-mediastack.js";
 import { reconcileMediaStack } from "./reconcile-mediastack.js";
 import {
@@ -26,13 +25,23 @@ export function mediaStackController(concurrency: number): ControllerOptions<Med
     finalizer: mediaStackFinalizer,
     reconcile: reconcileMediaStack,
     finalize: finalizeMediaStack,
-    owns: [...ownedChildResources],
+    // The cluster-scoped PersistentVolume cannot be owned: it is watched below and kept by data-volume.ts.
+    children: [
+      builtinResources.Secret,
+      builtinResources.PersistentVolumeClaim,
+      builtinResources.Service,
+      builtinResources.Deployment,
+      builtinResources.NetworkPolicy,
+      builtinResources.Ingress,
+      builtinResources.HTTPRoute,
+    ],
     watches: [
       { resource: DittoServerResource, map: stacksOfDittoServer },
       { resource: builtinResources.Service, map: stacksOfFileService },
       { resource: builtinResources.PersistentVolume, map: stackOfVolume },
       { resource: TorrentResource, map: deletingStacksOfTorrent },
     ],
+    reasons: mediaStackReasons,
     ready: { positive: [...mediaStackConditionTypes] },
     // Every change of a child, a DittoServer or the volume wakes the stack; this only catches a missed event.
     resyncSeconds: 600,

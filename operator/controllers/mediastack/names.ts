@@ -119,8 +119,3 @@ export const stackNameLabel = "mediaplane.io/stack-name";
 export function persistentVolumeOwnerLabels(namespace: string, stack: string): Record<string, string> {
   return { [stackNamespaceLabel]: namespace, [stackNameLabel]: stack };
 }
-
-/** The label selector matching persistentVolumeOwnerLabels, for a list call. */
-export function persistentVolumeOwnerSelector(namespace: string, stack: string): string {
-  return `${stackNamespaceLabel}=${namespace},${stackNameLabel}=${stack}`;
-}

@@ -1,16 +1,15 @@
 // The stack's qBittorrent WebUI credentials: read back from the stack's Secret, or generated once
-// (node:crypto) when it does not exist. Values are never logged, put in status, conditions or Events.
+// (node:crypto) and created before anything else. Values never reach logs, status, conditions or Events.
 import type { V1Secret } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
 import { hashQbittorrentPassword } from "../../clients/qbittorrent/password-hash.js";
 import type { ReconcileContext } from "../../framework/context.js";
-import { isNotFound } from "../../framework/kube-api.js";
-import { builtinResources } from "../../framework/resource.js";
 import type { MediaStack } from "../../generated/mediastack.js";
 import { qbittorrentCredentialsSecretName } from "./names.js";
 import {
   qbittorrentCredentialKeys,
   readQbittorrentCredentials,
+  renderQbittorrentCredentialsSecret,
   type QbittorrentCredentials,
 } from "./render/credentials-secret.js";
 import { stackIdentity } from "./stack-identity.js";
@@ -29,37 +28,44 @@ function decoded(secret: V1Secret, key: string): string | undefined {
 }
 
 /**
- * The credentials to render. An informer can lag behind our own last apply, so "absent from the
- * cache" is confirmed with a GET before anything is generated: generating twice would change the
- * password under running Torrents. A Secret with a user name and password but no hash (written by
- * hand) keeps them and gets the hash.
+ * The credentials to render. The Secret is created once, first, by the framework's create-once (a
+ * lagging cache is corrected by the create's 409): generating twice would change the password under
+ * running Torrents, and the Event is posted only after the Secret exists. A Secret written by hand
+ * with a user name and password but no hash keeps them and gets the hash.
  */
 export async function ensureQbittorrentCredentials(
   ctx: ReconcileContext<MediaStack>,
 ): Promise<QbittorrentCredentials> {
-  const { name, namespace } = stackIdentity(ctx.object);
-  const secretName = qbittorrentCredentialsSecretName(name);
-  let secret = ctx.cache.get<V1Secret>(builtinResources.Secret, namespace, secretName);
-  if (!secret) {
-    try {
-      secret = await ctx.api.get<V1Secret>(builtinResources.Secret, namespace, secretName);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
-  if (secret) {
-    const stored = readQbittorrentCredentials(secret);
-    if (stored) return stored;
-    const username = decoded(secret, qbittorrentCredentialKeys.username);
-    const password = decoded(secret, qbittorrentCredentialKeys.password);
-    if (username !== undefined && password !== undefined) {
-      return { username, password, passwordPbkdf2: hashQbittorrentPassword(password) };
-    }
-  }
-  await ctx.event(
-    "Normal",
-    "CredentialsGenerated",
-    `generated qBittorrent WebUI credentials into Secret ${secretName}`,
+  const secretName = qbittorrentCredentialsSecretName(stackIdentity(ctx.object).name);
+  let generated: QbittorrentCredentials | undefined;
+  const { object: secret, created } = await ctx.children.createOnce(
+    { apiVersion: "v1", kind: "Secret", name: secretName },
+    () => renderQbittorrentCredentialsSecret(ctx.object, (generated = generateCredentials())),
   );
-  return generateCredentials();
+  if (created && generated) {
+    await ctx.event(
+      "Normal",
+      "CredentialsGenerated",
+      `generated qBittorrent WebUI credentials into Secret ${secretName}`,
+    );
+    return generated;
+  }
+  const stored = readQbittorrentCredentials(secret);
+  if (stored) return stored;
+  const username = decoded(secret, qbittorrentCredentialKeys.username);
+  const password = decoded(secret, qbittorrentCredentialKeys.password);
+  const completed =
+    username !== undefined && password !== undefined
+      ? { username, password, passwordPbkdf2: hashQbittorrentPassword(password) }
+      : generateCredentials();
+  // The renderer applies the completed Secret with the other children; this run writes it first.
+  await ctx.children.apply(renderQbittorrentCredentialsSecret(ctx.object, completed));
+  if (username === undefined || password === undefined) {
+    await ctx.event(
+      "Normal",
+      "CredentialsGenerated",
+      `Secret ${secretName} held no usable credentials: generated new qBittorrent WebUI credentials into it`,
+    );
+  }
+  return completed;
 }

@@ -1,16 +1,15 @@
-// The MediaStack reconcile, in Flux's shape: validate, then ordered steps (credentials, storage,
-// children, stale objects), then one status computed from what the cache shows; Ready is the framework's.
+// The MediaStack reconcile, in Flux's shape: validate, then ordered steps (credentials, volume,
+// children through the framework's converge), then one status computed from the cache; Ready is the framework's.
 import type {
-  KubernetesObject,
   V1Deployment,
   V1Ingress,
+  V1PersistentVolume,
   V1PersistentVolumeClaim,
 } from "@kubernetes/client-node";
 import type { ReconcileContext } from "../../framework/context.js";
 import { PermanentError, done, requeueAfter, type Outcome } from "../../framework/outcome.js";
 import { builtinResources } from "../../framework/resource.js";
 import type { MediaStack } from "../../generated/mediastack.js";
-import { stackResourceFor } from "./child-resources.js";
 import {
   ensureDataVolume,
   isStackVolume,
@@ -21,11 +20,10 @@ import { observeDittoServer, type DittoServerObservation } from "./dittoserver-e
 import type { HTTPRoute } from "./gateway-api.js";
 import { configClaimName } from "./names.js";
 import { ensureQbittorrentCredentials } from "./qbittorrent-credentials.js";
-import { renderMediaStack, type ChildReference } from "./render/index.js";
+import { renderMediaStack } from "./render/index.js";
 import { resolveDataClaimName, resolveDataSource, resolveEnabledApps } from "./stack-settings.js";
 import { stackIdentity } from "./stack-identity.js";
 import { computeMediaStackStatus } from "./status.js";
-import { transitionEvents } from "./transition-events.js";
 import { describeValidationProblems, invalidSpecReason, validateStack } from "./validate.js";
 
 /**
@@ -46,71 +44,47 @@ function observeDittoServerOf(ctx: ReconcileContext<MediaStack>): DittoServerObs
   return observeDittoServer(ctx.cache, stackIdentity(ctx.object).namespace, source.name);
 }
 
-/** A Normal Event when the stack stops waiting for its DittoServer and mounts it. */
+/** A Normal Event when the stack stops waiting for its DittoServer and mounts it (once, on that transition). */
 async function announceDittoServer(
   ctx: ReconcileContext<MediaStack>,
   ditto: DittoServerObservation | undefined,
 ): Promise<void> {
   const endpoint = ditto?.endpoint;
-  if (!endpoint) return;
+  const source = resolveDataSource(ctx.object.spec);
+  if (!endpoint || source.kind !== "dittoServer") return;
   const storage = ctx.conditions.find((condition) => condition.type === "StorageReady");
   if (storage?.reason !== "WaitingForDittoServer" && storage?.reason !== "DittoServerNotFound") return;
-  const source = resolveDataSource(ctx.object.spec);
-  const path = source.kind === "dittoServer" ? source.path : "";
   await ctx.event(
     "Normal",
     "DittoServerReady",
-    `DittoServer ${source.kind === "dittoServer" ? source.name : ""} is Ready; ` +
-      `mounting its NFS export ${endpoint.clusterIP}:${endpoint.port}${path} as /data`,
+    `DittoServer ${source.name} is Ready; mounting its NFS export ${endpoint.clusterIP}:${endpoint.port}${source.path} as /data`,
   );
 }
 
-/** Applies the namespaced children in order; HTTPRoutes only when the Gateway API is served. */
-async function ensureChildren(
+/** Deletes the stack's own volume once the spec no longer uses it (existingClaim with reclaimPolicy Delete). */
+async function deleteUnusedVolume(
   ctx: ReconcileContext<MediaStack>,
-  children: readonly KubernetesObject[],
-  gatewayApiServed: boolean,
+  volumeName: string | undefined,
 ): Promise<void> {
-  for (const child of children) {
-    if (child.kind === builtinResources.HTTPRoute.kind && !gatewayApiServed) continue;
-    await ctx.children.apply(child);
-  }
-}
-
-/** Deletes what the spec no longer wants, when it exists and this stack owns it. */
-async function deleteStaleChildren(
-  ctx: ReconcileContext<MediaStack>,
-  stale: readonly ChildReference[],
-): Promise<void> {
+  if (volumeName === undefined) return;
   const { name, namespace } = stackIdentity(ctx.object);
-  const uid = ctx.object.metadata.uid;
-  const removed: string[] = [];
-  for (const ref of stale) {
-    const resource = stackResourceFor(ref.apiVersion, ref.kind);
-    const cached = ctx.cache.get(resource, ref.namespace, ref.name);
-    if (!cached || cached.metadata?.deletionTimestamp) continue;
-    const ours =
-      resource === builtinResources.PersistentVolume
-        ? isStackVolume(cached, namespace, name)
-        : (cached.metadata?.ownerReferences ?? []).some(
-            (owner) => owner.controller === true && owner.uid === uid,
-          );
-    if (!ours) continue;
-    await ctx.children.delete(resource, ref.namespace, ref.name);
-    removed.push(`${ref.kind} ${ref.name}`);
-  }
-  if (removed.length > 0) {
-    await ctx.event("Normal", "Removed", `removed what the spec no longer asks for: ${removed.join(", ")}`);
-  }
+  const volume = ctx.cache.get<V1PersistentVolume>(builtinResources.PersistentVolume, undefined, volumeName);
+  if (!volume || volume.metadata?.deletionTimestamp || !isStackVolume(volume, namespace, name)) return;
+  await ctx.children.delete(builtinResources.PersistentVolume, undefined, volumeName);
+  await ctx.event(
+    "Normal",
+    "DataVolumeDeleted",
+    `deleted PersistentVolume ${volumeName}: the stack uses an existing claim now (reclaimPolicy Delete); files on the NFS server are kept`,
+  );
 }
 
-/** Computes status and conditions from the cache, and posts an Event for each transition. */
-async function reportStatus(
+/** Computes status and conditions from the cache; the framework posts an Event for each transition. */
+function reportStatus(
   ctx: ReconcileContext<MediaStack>,
   binding: ObservedDataObjects,
   ditto: DittoServerObservation | undefined,
   gatewayApiServed: boolean,
-): Promise<void> {
+): void {
   const stack = ctx.object;
   const { name, namespace } = stackIdentity(stack);
   const claimName = resolveDataClaimName(name, stack.spec);
@@ -128,13 +102,11 @@ async function reportStatus(
     gatewayApiServed,
     ...(ditto ? { dittoServer: ditto.observed } : {}),
   });
-  const events = transitionEvents(ctx.conditions, status.conditions);
   ctx.status.apps = status.apps;
   ctx.status.appsSummary = status.appsSummary;
   ctx.status.qbittorrent = status.qbittorrent;
   ctx.status.storage = status.storage;
   for (const condition of status.conditions) ctx.setCondition(condition);
-  for (const event of events) await ctx.event(event.type, event.reason, event.message);
 }
 
 export async function reconcileMediaStack(ctx: ReconcileContext<MediaStack>): Promise<Outcome> {
@@ -153,8 +125,8 @@ export async function reconcileMediaStack(ctx: ReconcileContext<MediaStack>): Pr
   });
   await announceDittoServer(ctx, ditto);
   const volume = await ensureDataVolume(ctx, rendered.persistentVolume, binding);
-  await ensureChildren(ctx, rendered.children, gatewayApiServed);
-  await deleteStaleChildren(ctx, rendered.stale);
-  await reportStatus(ctx, binding, ditto, gatewayApiServed);
+  await ctx.children.converge({ apply: rendered.children, keep: rendered.keep });
+  await deleteUnusedVolume(ctx, rendered.unusedVolumeName);
+  reportStatus(ctx, binding, ditto, gatewayApiServed);
   return volume === "replacing" ? requeueAfter(volumeReplaceRetryMs) : done;
 }

@@ -137,13 +137,13 @@ export function appExternalUrl(app: ResolvedApp, routing: StackRouting): string 
 }
 
 /** The app's in-cluster URL through its Service (whose port equals the container port). */
-export function appServiceUrl(
-  stack: string,
-  namespace: string,
-  app: AppName,
-  clusterDomain = "cluster.local",
-): string {
-  return `http://${appObjectName(stack, app)}.${namespace}.svc.${clusterDomain}:${appCatalog[app].port}`;
+export function appServiceUrl(stack: string, namespace: string, app: AppName): string {
+  return `http://${appObjectName(stack, app)}.${namespace}.svc.cluster.local:${appCatalog[app].port}`;
+}
+
+/** What happens to the stack's /data PersistentVolume when it is no longer used (stackDefaults: Retain). */
+export function resolveReclaimPolicy(spec: MediaStackSpec): "Retain" | "Delete" {
+  return spec.storage.data.reclaimPolicy ?? stackDefaults.reclaimPolicy;
 }
 
 export type DataSource =

@@ -24,7 +24,7 @@ import { computeStorageCondition, type ObservedStorage } from "./storage-conditi
 import { stackIdentity } from "./stack-identity.js";
 
 export {
-  mediaStackConditionReasons,
+  mediaStackReasons,
   mediaStackConditionTypes,
   type ComputedCondition,
   type MediaStackConditionType,
@@ -46,8 +46,6 @@ export interface ObservedMediaStack extends ObservedStorage {
    * Bound (no provisioner, unknown class) says so in AppsReady, since its pod cannot be scheduled.
    */
   readonly configClaims?: readonly V1PersistentVolumeClaim[];
-  /** Cluster DNS domain for in-cluster URLs (default cluster.local). */
-  readonly clusterDomain?: string;
 }
 
 export interface ComputedMediaStackStatus {
@@ -109,7 +107,7 @@ export function computeMediaStackStatus(
       replicas: state.replicas,
       readyReplicas: state.readyReplicas,
       image: app.image,
-      url: appExternalUrl(app, routing) ?? appServiceUrl(name, namespace, app.name, observed.clusterDomain),
+      url: appExternalUrl(app, routing) ?? appServiceUrl(name, namespace, app.name),
     });
   }
   const readyCount = [...readiness.values()].filter((state) => state.ready).length;
@@ -144,7 +142,7 @@ export function computeMediaStackStatus(
     ...(qbittorrent
       ? {
           qbittorrent: {
-            url: appServiceUrl(name, namespace, "qbittorrent", observed.clusterDomain),
+            url: appServiceUrl(name, namespace, "qbittorrent"),
             credentialsSecret: qbittorrentCredentialsSecretName(name),
             ready: qbittorrent.ready,
           },

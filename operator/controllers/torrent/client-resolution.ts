@@ -1,19 +1,15 @@
 // Decides which qBittorrent a Torrent uses: its client_ref (a MediaStack's qBittorrent or a
 // Secret) or the operator-wide default, read from the informer cache; never calls another controller.
 import type { V1Secret } from "@kubernetes/client-node";
-import { createHash } from "node:crypto";
+import { endpointIdentity, type QbittorrentEndpoint } from "../../clients/qbittorrent/poller-registry.js";
 import type { CacheReader } from "../../framework/context.js";
 import { builtinResources } from "../../framework/resource.js";
 import { MediaStackResource, type MediaStack } from "../../generated/mediastack.js";
 import { TorrentResource, type Torrent } from "../../generated/torrent.js";
 
-export interface QbittorrentTarget {
+export interface QbittorrentTarget extends QbittorrentEndpoint {
   /** Identifies one instance with one identity: the poller registry's key. */
   id: string;
-  url: string;
-  username?: string;
-  password?: string;
-  apiKey?: string;
   /** What a person reads in conditions: where the settings came from (never the credentials). */
   source: string;
   /** The MediaStack whose qBittorrent this is, when it is one. */
@@ -22,27 +18,16 @@ export interface QbittorrentTarget {
 
 export type ClientResolution =
   | { kind: "ready"; target: QbittorrentTarget }
-  | { kind: "waiting"; reason: string; message: string }
-  | { kind: "invalid"; reason: string; message: string };
-
-export interface DefaultTarget {
-  url: string;
-  username?: string;
-  password?: string;
-  apiKey?: string;
-}
+  | { kind: "waiting"; reason: "WaitingForMediaStack" | "SecretNotFound"; message: string }
+  | { kind: "invalid"; reason: "InvalidClientSecret" | "NoQbittorrentConfigured"; message: string };
 
 function decode(secret: V1Secret | undefined, key: string): string | undefined {
   const value = secret?.data?.[key];
   return value === undefined ? secret?.stringData?.[key] : Buffer.from(value, "base64").toString("utf8");
 }
 
-export function targetId(url: string, username?: string, password?: string, apiKey?: string): string {
-  const identity = createHash("sha256")
-    .update([username ?? "", password ?? "", apiKey ?? ""].join("\u0000"))
-    .digest("hex")
-    .slice(0, 16);
-  return `${url.replace(/\/+$/, "")}#${identity}`;
+function targetOf(endpoint: QbittorrentEndpoint, source: string): QbittorrentTarget {
+  return { ...endpoint, id: endpointIdentity(endpoint), source };
 }
 
 function fromSecret(secret: V1Secret | undefined, source: string, urlOverride?: string): ClientResolution {
@@ -59,16 +44,13 @@ function fromSecret(secret: V1Secret | undefined, source: string, urlOverride?: 
       message: `${source} needs keys username and password, or api_key`,
     };
   }
-  return {
-    kind: "ready",
-    target: { id: targetId(url, username, password, apiKey), url, username, password, apiKey, source },
-  };
+  return { kind: "ready", target: targetOf({ url, username, password, apiKey }, source) };
 }
 
 export function resolveClient(
   torrent: Torrent,
   cache: CacheReader,
-  defaultTarget: DefaultTarget | undefined,
+  defaultTarget: QbittorrentEndpoint | undefined,
 ): ClientResolution {
   const namespace = torrent.metadata.namespace;
   const ref = torrent.spec.client_ref;
@@ -80,18 +62,7 @@ export function resolveClient(
         message: "spec.client_ref is empty and the operator has no default qBittorrent (QBITTORRENT_URL)",
       };
     }
-    const { url, username, password, apiKey } = defaultTarget;
-    return {
-      kind: "ready",
-      target: {
-        id: targetId(url, username, password, apiKey),
-        url,
-        username,
-        password,
-        apiKey,
-        source: "the operator default",
-      },
-    };
+    return { kind: "ready", target: targetOf(defaultTarget, "the operator default") };
   }
   if (ref.kind === "Secret") {
     return fromSecret(

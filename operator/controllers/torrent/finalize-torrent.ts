@@ -1,38 +1,41 @@
 // Deleting a Torrent: remove the torrent from qBittorrent only if this Torrent added it (its
 // owner tag), with files only if delete_files_on_removal; adopted and duplicate ones are released.
+import { lookupHashes } from "../../clients/qbittorrent/infohash.js";
 import type { ReconcileContext } from "../../framework/context.js";
 import { done, type Outcome } from "../../framework/outcome.js";
 import { objectKey } from "../../framework/resource.js";
 import type { Torrent } from "../../generated/torrent.js";
-import { lookupHashes } from "../../clients/qbittorrent/infohash.js";
-import { resolveClient } from "./client-resolution.js";
-import { QbittorrentError } from "../../clients/qbittorrent/errors.js";
-import {
-  clientFailure,
-  parseOrRefuse,
-  syncedBackend,
-  type TorrentDependencies,
-} from "./reconcile-torrent.js";
-import { ownerKeyFromTags } from "./torrent-identity.js";
+import type { QbittorrentPort } from "./qbittorrent-port.js";
+import { ownerKeyFromTags, parseOrRefuse } from "./torrent-identity.js";
+
+/** The status hash and the magnet's own hashes (an invalid magnet was never added: the status is all there is). */
+function hashesOf(torrent: Torrent, hash: string): string[] {
+  try {
+    return [...new Set([hash, ...lookupHashes(parseOrRefuse(torrent.spec.magnet_uri))])];
+  } catch {
+    return [hash];
+  }
+}
 
 export async function finalizeTorrent(
   ctx: ReconcileContext<Torrent>,
-  deps: TorrentDependencies,
+  port: QbittorrentPort,
 ): Promise<Outcome> {
   const torrent = ctx.object;
   const key = objectKey(torrent);
   const hash = torrent.status?.hash;
   try {
     if (!hash || torrent.status?.adopted === true) {
-      if (hash)
+      if (hash) {
         await ctx.event(
           "Normal",
           "Released",
           `torrent ${hash} stays in qBittorrent: it was adopted, not added`,
         );
+      }
       return done;
     }
-    const resolution = resolveClient(torrent, ctx.cache, deps.defaultTarget);
+    const resolution = port.resolve(torrent, ctx.cache);
     if (resolution.kind !== "ready") {
       await ctx.event(
         "Warning",
@@ -41,14 +44,7 @@ export async function finalizeTorrent(
       );
       return done;
     }
-    let hashes: string[] = [hash];
-    try {
-      hashes = [...new Set([hash, ...lookupHashes(parseOrRefuse(torrent.spec.magnet_uri))])];
-    } catch {
-      // an invalid magnet was never added; the status hash is all there is
-    }
-    const backend = deps.backends.acquire(key, resolution.target, hashes);
-    await syncedBackend(ctx, backend, resolution.target);
+    const backend = await port.connect(key, resolution.target, hashesOf(torrent, hash));
     const info = backend.poller.get(hash);
     if (!info) return done;
     if (ownerKeyFromTags(info.tags) !== key) {
@@ -60,15 +56,8 @@ export async function finalizeTorrent(
       return done;
     }
     const deleteFiles = torrent.spec.delete_files_on_removal === true;
-    try {
-      await backend.poller.enqueueDelete(hash, deleteFiles);
-    } catch (error) {
-      // qBittorrent went away mid-delete: keep the finalizer and try again after the backoff.
-      if (error instanceof QbittorrentError) {
-        throw clientFailure(ctx, resolution.target, error, backend.poller.health().consecutiveFailures + 1);
-      }
-      throw error;
-    }
+    // qBittorrent going away mid-delete keeps the finalizer: the port's failure is retried after its backoff.
+    await port.call(backend, () => backend.poller.enqueueDelete(hash, deleteFiles));
     await ctx.event(
       "Normal",
       "Removed",
@@ -76,7 +65,6 @@ export async function finalizeTorrent(
     );
     return done;
   } finally {
-    deps.progressWrites.delete(key);
-    await deps.backends.release(key);
+    await port.release(key);
   }
 }

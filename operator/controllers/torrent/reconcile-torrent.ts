@@ -1,157 +1,64 @@
-// The Torrent reconcile: parse the magnet, resolve the qBittorrent, find or add the torrent
-// through the shared poller, settle ownership (owned, adopted or duplicate), converge settings,
-// and report qBittorrent's view in the status.
-import {
-  InvalidMagnetError,
-  lookupHashes,
-  parseMagnet,
-  type ParsedMagnet,
-} from "../../clients/qbittorrent/infohash.js";
+// The Torrent reconcile: parse the magnet, resolve the qBittorrent, find or add the torrent through
+// the port's shared poller, settle ownership (owned, adopted or duplicate), converge settings, and
+// report qBittorrent's view in the status.
+import { lookupHashes, parseMagnet, type ParsedMagnet } from "../../clients/qbittorrent/infohash.js";
 import type { QbittorrentTorrent } from "../../clients/qbittorrent/api-types.js";
 import { QbittorrentError } from "../../clients/qbittorrent/errors.js";
 import type { TorrentAddOutcome } from "../../clients/qbittorrent/torrent-write-batcher.js";
 import type { ReconcileContext } from "../../framework/context.js";
-import { PermanentError, TemporaryError, done, requeueAfter, type Outcome } from "../../framework/outcome.js";
+import { PermanentError, done, requeueAfter, type Outcome } from "../../framework/outcome.js";
 import { objectKey } from "../../framework/resource.js";
 import { TorrentResource, type Torrent } from "../../generated/torrent.js";
-import { resolveClient, type DefaultTarget, type QbittorrentTarget } from "./client-resolution.js";
-import { describeClientFailure } from "./client-failure.js";
 import { convergeSettings } from "./converge-settings.js";
-import { decideProgressWrite } from "./progress-coalescing.js";
-import type { TorrentBackend, TorrentBackends } from "./torrent-backends.js";
+import type { QbittorrentPort, TorrentBackend } from "./qbittorrent-port.js";
 import { ensureStackOwnerReference } from "./stack-owner-reference.js";
-import { managedTag, ownerKeyFromTags, ownerTag, tagList } from "./torrent-identity.js";
+import { managedTag, ownerKeyFromTags, ownerTag, parseOrRefuse, tagList } from "./torrent-identity.js";
+import { availableCondition, degradedCondition } from "./torrent-reasons.js";
 import { presenceConditions, reportedFields } from "./torrent-status.js";
-
-export interface TorrentDependencies {
-  backends: TorrentBackends;
-  defaultTarget: DefaultTarget | undefined;
-  /** A downloading torrent's progress is written at most once per this interval (0: every change). */
-  progressIntervalMs: number;
-  /** When each Torrent's progress was last written by this process (by "namespace/name"). */
-  progressWrites: Map<string, number>;
-  now?: () => number;
-}
-
-export function parseOrRefuse(magnet: string): ParsedMagnet {
-  try {
-    return parseMagnet(magnet);
-  } catch (error) {
-    if (error instanceof InvalidMagnetError) throw new PermanentError("InvalidMagnet", error.message);
-    throw error;
-  }
-}
-
-/** Waits for the poller's first snapshot; an unhealthy qBittorrent becomes a visible, retried condition. */
-export async function syncedBackend(
-  ctx: ReconcileContext<Torrent>,
-  backend: TorrentBackend,
-  target: QbittorrentTarget,
-): Promise<void> {
-  if (!backend.poller.health().synced) await backend.poller.pollNow();
-  const health = backend.poller.health();
-  if (health.synced && health.healthy) return;
-  throw clientFailure(ctx, target, health.lastError, health.consecutiveFailures);
-}
-
-/** Available=Unknown with ClientUnavailable/AuthenticationFailed; the framework adds Ready=False and an Event. */
-export function clientFailure(
-  ctx: ReconcileContext<Torrent>,
-  target: QbittorrentTarget,
-  error: QbittorrentError | undefined,
-  consecutiveFailures: number,
-): TemporaryError {
-  const failure = describeClientFailure(
-    error,
-    `qBittorrent at ${target.url} (${target.source})`,
-    consecutiveFailures,
-  );
-  ctx.setCondition({
-    type: "Available",
-    status: "Unknown",
-    reason: failure.reason,
-    message: failure.message,
-  });
-  return new TemporaryError(failure.reason, failure.message, failure.retryAfterMs);
-}
 
 export async function reconcileTorrent(
   ctx: ReconcileContext<Torrent>,
-  deps: TorrentDependencies,
+  port: QbittorrentPort,
 ): Promise<Outcome> {
   const torrent = ctx.object;
-  const key = objectKey(torrent);
   const parsed = parseOrRefuse(torrent.spec.magnet_uri);
-
-  const resolution = resolveClient(torrent, ctx.cache, deps.defaultTarget);
+  const resolution = port.resolve(torrent, ctx.cache);
   if (resolution.kind !== "ready") {
-    ctx.setCondition({
-      type: "Available",
-      status: false,
-      reason: resolution.reason,
-      message: resolution.message,
-    });
-    await ctx.event(
-      resolution.kind === "invalid" ? "Warning" : "Normal",
-      resolution.reason,
-      resolution.message,
-    );
+    ctx.setCondition(availableCondition(resolution.reason, resolution.message));
     // A waiting Torrent is woken by the MediaStack/Secret watch; an invalid reference is re-read slowly too.
     return resolution.kind === "invalid" ? requeueAfter(300_000) : done;
   }
   const { target } = resolution;
-  const wasWaiting = ctx.conditions.some(
-    (c) => c.type === "Available" && c.reason === "WaitingForMediaStack",
-  );
-  if (wasWaiting)
-    await ctx.event("Normal", "MediaStackReady", `${target.source} is ready; using its qBittorrent`);
-
+  const waited = ctx.conditions.some((c) => c.type === "Available" && c.reason === "WaitingForMediaStack");
+  if (waited) await ctx.event("Normal", "MediaStackReady", `${target.source} is ready; using its qBittorrent`);
   if (target.mediaStack) await ensureStackOwnerReference(ctx, target.mediaStack);
-  const backend = deps.backends.acquire(key, target, lookupHashes(parsed));
-  await syncedBackend(ctx, backend, target);
-  try {
-    return await reportTorrent(ctx, deps, backend, target, parsed);
-  } catch (error) {
-    if (error instanceof QbittorrentError) {
-      throw clientFailure(ctx, target, error, backend.poller.health().consecutiveFailures + 1);
-    }
-    throw error;
-  }
+  const backend = await port.connect(objectKey(torrent), target, lookupHashes(parsed));
+  return port.call(backend, () => reportTorrent(ctx, port, backend, parsed));
 }
 
 async function reportTorrent(
   ctx: ReconcileContext<Torrent>,
-  deps: TorrentDependencies,
+  port: QbittorrentPort,
   backend: TorrentBackend,
-  target: QbittorrentTarget,
   parsed: ParsedMagnet,
 ): Promise<Outcome> {
   const torrent = ctx.object;
   const key = objectKey(torrent);
   let info = backend.poller.findByParsedMagnet(parsed);
-  if (!info) info = await addTorrent(ctx, backend, target);
+  if (!info) info = await addTorrent(ctx, backend);
   else info = await claimIfUnowned(ctx, backend, info);
-  deps.backends.index.track(key, target.id, [...new Set([...lookupHashes(parsed), info.hash])]);
+  port.track(key, backend, [...new Set([...lookupHashes(parsed), info.hash])]);
 
   const owner = ownerKeyFromTags(info.tags);
   const duplicateOf = findDuplicateOwner(ctx, info, owner, key);
-  const now = (deps.now ?? Date.now)();
-  const decision = decideProgressWrite({
-    previous: torrent.status ?? {},
-    next: reportedFields(info, torrent.status),
-    lastProgressWriteAt: deps.progressWrites.get(key),
-    now,
-    intervalMs: deps.progressIntervalMs,
-  });
-  if (decision.writesProgress) deps.progressWrites.set(key, now);
-  Object.assign(ctx.status, decision.fields, { qbittorrent: target.url });
+  const decision = port.decideProgress(key, torrent.status ?? {}, reportedFields(info, torrent.status));
+  Object.assign(ctx.status, decision.fields, { qbittorrent: backend.target.url });
   const outcome = decision.requeueAfterMs === undefined ? done : requeueAfter(decision.requeueAfterMs);
   if (duplicateOf) {
     const message = `torrent ${info.hash} is already managed by Torrent ${duplicateOf}; this one only reports it`;
-    ctx.setCondition({ type: "Available", status: false, reason: "DuplicateTorrent", message });
-    ctx.setCondition({ type: "Degraded", status: true, reason: "DuplicateTorrent", message });
+    ctx.setCondition(availableCondition("DuplicateTorrent", message));
+    ctx.setCondition(degradedCondition("DuplicateTorrent", message));
     ctx.status.adopted = undefined;
-    await ctx.event("Warning", "DuplicateTorrent", message);
     return outcome;
   }
   const adopted = owner !== key;
@@ -186,9 +93,9 @@ function logCompleted(ctx: ReconcileContext<Torrent>, info: QbittorrentTorrent):
 async function addTorrent(
   ctx: ReconcileContext<Torrent>,
   backend: TorrentBackend,
-  target: QbittorrentTarget,
 ): Promise<QbittorrentTorrent> {
   const { spec } = ctx.object;
+  const { target } = backend;
   const savePath =
     spec.save_path ?? (target.mediaStack && spec.category ? `/data/torrents/${spec.category}` : undefined);
   let outcome: TorrentAddOutcome;
@@ -214,7 +121,11 @@ async function addTorrent(
       reason: "InvalidMagnet",
       error: outcome.message,
     });
-    throw new PermanentError("InvalidMagnet", `qBittorrent refused the magnet: ${outcome.message}`);
+    throw new PermanentError(
+      "InvalidMagnet",
+      `qBittorrent refused the magnet: ${outcome.message}`,
+      "Available",
+    );
   }
   if (outcome.outcome === "added") {
     const tag = ownerTag(ctx.object);

@@ -1,5 +1,5 @@
-// Registers the Torrent controller: its resource, finalizer, the kinds it watches (MediaStacks
-// and Secrets it references, mapped back through the cache) and the Ready policy.
+// Registers the Torrent controller: its resource, finalizer, reason table, the kinds it watches
+// (MediaStacks and Secrets it references, mapped back through the cache) and the qBittorrent port as a source.
 import type { V1Secret } from "@kubernetes/client-node";
 import type { ControllerOptions } from "../../framework/controller.js";
 import { builtinResources } from "../../framework/resource.js";
@@ -7,19 +7,18 @@ import { MediaStackResource } from "../../generated/mediastack.js";
 import { TorrentResource, type Torrent } from "../../generated/torrent.js";
 import { torrentsReferencing } from "./client-resolution.js";
 import { finalizeTorrent } from "./finalize-torrent.js";
-import { reconcileTorrent, type TorrentDependencies } from "./reconcile-torrent.js";
+import type { QbittorrentPort } from "./qbittorrent-port.js";
+import { reconcileTorrent } from "./reconcile-torrent.js";
 import { torrentFinalizer } from "./torrent-identity.js";
+import { torrentReasons } from "./torrent-reasons.js";
 
-export function torrentController(
-  deps: TorrentDependencies,
-  concurrency: number,
-): ControllerOptions<Torrent> {
+export function torrentController(port: QbittorrentPort, concurrency: number): ControllerOptions<Torrent> {
   return {
     name: "torrent",
     resource: TorrentResource,
     finalizer: torrentFinalizer,
-    reconcile: (ctx) => reconcileTorrent(ctx, deps),
-    finalize: (ctx) => finalizeTorrent(ctx, deps),
+    reconcile: (ctx) => reconcileTorrent(ctx, port),
+    finalize: (ctx) => finalizeTorrent(ctx, port),
     watches: [
       {
         resource: MediaStackResource,
@@ -37,8 +36,11 @@ export function torrentController(
           torrentsReferencing(cache, "Secret", secret.metadata?.namespace ?? "", secret.metadata?.name ?? ""),
       },
     ],
+    // qBittorrent changes arrive through the port's pollers, through the same coalescing as watch events.
+    sources: [port],
+    reasons: torrentReasons,
     ready: { positive: ["Available"], negative: ["Degraded"] },
-    // qBittorrent changes arrive through the poller; this resync only catches what slipped through.
+    // This resync only catches what slipped through.
     resyncSeconds: 600,
     concurrency,
   };

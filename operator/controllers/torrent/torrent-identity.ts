@@ -1,5 +1,7 @@
-// Names and marks the Torrent controller owns: its finalizer, and the qBittorrent tags that
-// record which torrents the operator added (and for which Torrent) so it deletes only those.
+// Names and marks the Torrent controller owns: its finalizer, the qBittorrent tags that record which
+// torrents the operator added (and for which Torrent) so it deletes only those, and the magnet's hashes.
+import { InvalidMagnetError, parseMagnet, type ParsedMagnet } from "../../clients/qbittorrent/infohash.js";
+import { PermanentError } from "../../framework/outcome.js";
 import type { Torrent } from "../../generated/torrent.js";
 
 export const torrentFinalizer = "torrent.qbittorrent.io/finalizer";
@@ -28,4 +30,14 @@ export function tagList(tags: string | undefined): string[] {
     .split(",")
     .map((tag) => tag.trim())
     .filter((tag) => tag !== "");
+}
+
+/** The magnet's hashes; an unparsable magnet is a permanent failure (Stalled until the spec changes). */
+export function parseOrRefuse(magnet: string): ParsedMagnet {
+  try {
+    return parseMagnet(magnet);
+  } catch (error) {
+    if (error instanceof InvalidMagnetError) throw new PermanentError("InvalidMagnet", error.message);
+    throw error;
+  }
 }

@@ -2,8 +2,9 @@
 // Available/Degraded conditions (pure), writing as little as possible: progress is rounded
 // and time_active alone never causes a write.
 import type { QbittorrentTorrent } from "../../clients/qbittorrent/api-types.js";
-import type { ConditionInput } from "../../framework/conditions.js";
+import type { ComputedCondition } from "../../framework/reasons.js";
 import type { TorrentStatus } from "../../generated/torrent.js";
+import { availableCondition, degradedCondition } from "./torrent-reasons.js";
 
 /** time_active ticks every second; refresh it alone only when it is this stale. */
 const timeActiveRefreshSeconds = 300;
@@ -73,7 +74,10 @@ function pickReported(status: TorrentStatus): ReportedFields {
   };
 }
 
-const erroredStates: Record<string, { reason: string; message: string }> = {
+const erroredStates: Record<
+  string,
+  { reason: "TorrentError" | "MissingFiles" | "UnknownState"; message: string }
+> = {
   error: { reason: "TorrentError", message: "qBittorrent reports an error for this torrent" },
   missingFiles: { reason: "MissingFiles", message: "the torrent's files are missing from its save path" },
   unknown: { reason: "UnknownState", message: "qBittorrent reports an unknown state" },
@@ -89,21 +93,19 @@ function activity(state: string): string {
 }
 
 /** Available (the seed's TorrentActive) and Degraded for a torrent qBittorrent holds. */
-export function presenceConditions(torrent: QbittorrentTorrent): ConditionInput[] {
+export function presenceConditions(torrent: QbittorrentTorrent): ComputedCondition[] {
   const errored = erroredStates[torrent.state];
   if (errored) {
     return [
-      { type: "Available", status: false, reason: errored.reason, message: errored.message },
-      { type: "Degraded", status: true, reason: errored.reason, message: errored.message },
+      availableCondition(errored.reason, errored.message),
+      degradedCondition(errored.reason, errored.message),
     ];
   }
   return [
-    {
-      type: "Available",
-      status: true,
-      reason: "TorrentActive",
-      message: `Torrent is active in qBittorrent (${activity(torrent.state)}, state ${torrent.state})`,
-    },
-    { type: "Degraded", status: false, reason: "TorrentHealthy", message: "no errors reported" },
+    availableCondition(
+      "TorrentActive",
+      `Torrent is active in qBittorrent (${activity(torrent.state)}, state ${torrent.state})`,
+    ),
+    degradedCondition("TorrentHealthy", "no errors reported"),
   ];
 }

@@ -1,42 +1,36 @@
 // Reconciling=True is written only when a run of a new generation lasts: a quick run costs one
 // status write, a slow one shows Reconciling while it runs and clears it at the end.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { setTimeout as delay } from "node:timers/promises";
-import { counterTotal } from "../../bench/bench-metrics.js";
+import { test } from "node:test";
+import { Watch } from "@kubernetes/client-node";
 import { createTestNamespace, testCluster, waitFor } from "../support/cluster.js";
 import { widgetClient } from "./widget-client.js";
-import { installWidgetCrd, widgetOperator, type WidgetOperator } from "./widget-operator.js";
+import { WidgetResource, installWidgetCrd, widgetOperator } from "./widget-operator.js";
 
 const kubeConfig = testCluster();
-let running: WidgetOperator;
 
-before(async () => {
-  await installWidgetCrd(kubeConfig);
-  running = widgetOperator(kubeConfig, {
-    beforeReconcile: async (ctx) => {
-      if (ctx.object.spec.value === "slow") await delay(2500);
+/** Counts the status changes of one Widget as the apiserver's watch delivers them, from its creation on. */
+async function watchStatusWrites(
+  namespace: string,
+  name: string,
+): Promise<{ count: () => number; labels: () => Record<string, string>; stop: () => void }> {
+  let count = 0;
+  let previous: string | undefined;
+  let labels: Record<string, string> = {};
+  const path = `/apis/${WidgetResource.group}/${WidgetResource.version}/namespaces/${namespace}/${WidgetResource.plural}`;
+  const request = await new Watch(kubeConfig).watch(
+    path,
+    { fieldSelector: `metadata.name=${name}` },
+    (_type: string, object: { status?: unknown; metadata?: { labels?: Record<string, string> } }) => {
+      labels = object.metadata?.labels ?? {};
+      const status = JSON.stringify(object.status ?? null);
+      if (previous !== undefined && status !== previous) count++;
+      if (previous === undefined && object.status !== undefined) count++;
+      previous = status;
     },
-  });
-  await running.operator.start();
-});
-
-after(async () => {
-  await running.operator.stop();
-});
-
-const writes = (): Promise<number> =>
-  counterTotal(running.operator.metrics.registry, "mediaplane_status_writes_total", { controller: "widget" });
-
-/** Waits until no status write happened for a second (Widgets left by other files settle first). */
-async function settled(): Promise<number> {
-  let last = await writes();
-  for (;;) {
-    await delay(1000);
-    const now = await writes();
-    if (now === last) return now;
-    last = now;
-  }
+    () => undefined,
+  );
+  return { count: () => count, labels: () => labels, stop: () => request.abort() };
 }
 
 type Conditions = Array<{ type: string; status: string }> | undefined;
@@ -44,26 +38,57 @@ const has = (widget: { status?: Record<string, unknown> } | undefined, type: str
   ((widget?.status?.conditions as Conditions) ?? []).some((c) => c.type === type && c.status === "True");
 
 test("a quick run of a new generation writes status once", async (t) => {
-  const widgets = widgetClient(kubeConfig, await createTestNamespace(t));
-  const before = await settled();
+  await installWidgetCrd(kubeConfig);
+  // A threshold no busy machine reaches: the run is "quick" by configuration, not by luck.
+  const running = widgetOperator(kubeConfig, { progressAfterMs: 600_000 });
+  await running.operator.start();
+  t.after(() => running.operator.stop());
+  const namespace = await createTestNamespace(t);
+  const widgets = widgetClient(kubeConfig, namespace);
+  const writes = await watchStatusWrites(namespace, "quick");
+  t.after(() => writes.stop());
   await widgets.create("quick", { value: "fast" });
   await widgets.waitReady("quick", 1);
-  assert.equal((await settled()) - before, 1, "one status write: no separate Reconciling write");
+  // The status a watch shows only grows: one change seen now, and a later one would be a second write.
+  await widgets.patchLabels("quick", { poke: "1" });
+  await waitFor(async () => (await widgets.get("quick"))?.metadata?.labels?.["poke"] === "1", {
+    what: "label",
+  });
+  assert.equal(writes.count(), 1, "one status write: no separate Reconciling write");
 });
 
 test("a slow run shows Reconciling=True while it runs and clears it after", async (t) => {
+  await installWidgetCrd(kubeConfig);
+  let seenReconciling = (): void => undefined;
+  const reconcilingShown = new Promise<void>((resolve) => (seenReconciling = resolve));
+  const running = widgetOperator(kubeConfig, {
+    progressAfterMs: 50,
+    // The run lasts until the test has seen Reconciling=True: no sleep decides what "slow" is.
+    beforeReconcile: async (ctx) => {
+      if (ctx.object.spec.value === "slow") await reconcilingShown;
+    },
+  });
+  await running.operator.start();
+  t.after(() => running.operator.stop());
   const widgets = widgetClient(kubeConfig, await createTestNamespace(t));
-  await settled();
   await widgets.create("slow", { value: "slow" });
   await waitFor(async () => has(await widgets.get("slow"), "Reconciling"), {
     what: "Reconciling=True during the slow run",
-    timeoutMs: 10_000,
+    timeoutMs: 60_000,
   });
+  seenReconciling();
   const ready = await widgets.waitReady("slow", 1);
   assert.equal(has(ready, "Reconciling"), false);
 });
 
-test("reconciles are counted under our names and the seed's controller-runtime ones", async () => {
+test("reconciles are counted under our names and the seed's controller-runtime ones", async (t) => {
+  await installWidgetCrd(kubeConfig);
+  const running = widgetOperator(kubeConfig);
+  await running.operator.start();
+  t.after(() => running.operator.stop());
+  const widgets = widgetClient(kubeConfig, await createTestNamespace(t));
+  await widgets.create("counted", { value: "v" });
+  await widgets.waitReady("counted", 1);
   const text = await running.operator.metrics.registry.metrics();
   assert.match(text, /^mediaplane_reconcile_total\{controller="widget",result="done"\} [1-9]/m);
   assert.match(text, /^controller_runtime_reconcile_total\{controller="widget",result="success"\} [1-9]/m);

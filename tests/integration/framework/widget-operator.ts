@@ -1,5 +1,6 @@
 // A small test controller over a test CRD (Widget → one ConfigMap child), so the framework
 // is proven against the real apiserver without any of the product controllers.
+import type { Logger } from "winston";
 import type { KubeConfig, KubernetesObject, V1ConfigMap } from "@kubernetes/client-node";
 import type { ReconcileContext } from "../../../operator/framework/context.js";
 import { ApiextensionsV1Api } from "@kubernetes/client-node";
@@ -76,6 +77,10 @@ export interface WidgetOperatorOptions {
   concurrency?: number;
   retry?: { baseMs?: number; capMs?: number };
   resyncSeconds?: number;
+  /** A run of a new generation longer than this shows Reconciling=True (the framework's default 1 s). */
+  progressAfterMs?: number;
+  /** Where the operator logs (silent by default). */
+  log?: Logger;
   watchBackoff?: { baseMs?: number; capMs?: number };
   /** Runs first in every reconcile (to slow it down, record it, or throw). */
   beforeReconcile?: (ctx: ReconcileContext<Widget>) => Promise<void>;
@@ -93,7 +98,7 @@ export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOp
   let finalizes = 0;
   const operator = new Operator({
     kubeConfig,
-    log: silentLogger(),
+    log: options.log ?? silentLogger(),
     identity: options.identity,
     leaderElection: options.leaderElection
       ? { enabled: true, leaseDurationSeconds: 3, ...options.leaderElection }
@@ -105,11 +110,12 @@ export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOp
     name: "widget",
     resource: WidgetResource,
     finalizer: widgetFinalizer,
-    owns: [builtinResources.ConfigMap],
+    children: [builtinResources.ConfigMap],
     ready: { positive: ["Configured"] },
     concurrency: options.concurrency ?? 4,
     retry: options.retry ?? { baseMs: 200, capMs: 2000 },
     resyncSeconds: options.resyncSeconds,
+    ...(options.progressAfterMs === undefined ? {} : { progressAfterMs: options.progressAfterMs }),
     reconcile: async (ctx) => {
       reconciles++;
       await options.beforeReconcile?.(ctx);

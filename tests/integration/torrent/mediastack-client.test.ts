@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { PollerRegistry } from "../../../operator/clients/qbittorrent/poller-registry.js";
-import { TorrentBackends } from "../../../operator/controllers/torrent/torrent-backends.js";
+import { QbittorrentPort } from "../../../operator/controllers/torrent/qbittorrent-port.js";
 import { torrentController } from "../../../operator/controllers/torrent/torrent-controller.js";
 import { silentLogger } from "../../../operator/framework/logger.js";
 import { Operator } from "../../../operator/framework/operator.js";
@@ -33,19 +33,7 @@ before(async () => {
   // Only the Torrent controller runs: the test plays the MediaStack controller by writing the stack's status.
   operator = new Operator({ kubeConfig, log: silentLogger() });
   pollers = new PollerRegistry({ poller: { intervalMs: 1000 } });
-  const backends = new TorrentBackends(pollers);
-  const torrents = operator.controller(
-    torrentController(
-      {
-        backends,
-        defaultTarget: undefined,
-        progressIntervalMs: 10_000,
-        progressWrites: new Map<string, number>(),
-      },
-      4,
-    ),
-  );
-  backends.onChange((key) => torrents.queue.add(key));
+  operator.controller(torrentController(new QbittorrentPort(pollers, { progressIntervalMs: 10_000 }), 4));
   await operator.start();
 });
 

@@ -9,13 +9,14 @@ import { test } from "node:test";
 import { KubeConfig } from "@kubernetes/client-node";
 import { PollerRegistry } from "../../../operator/clients/qbittorrent/poller-registry.js";
 import { loadConfig } from "../../../operator/config/operator-config.js";
-import { dittoServerChildResources } from "../../../operator/controllers/dittoserver/child-resources.js";
-import { mediaStackChildKinds } from "../../../operator/controllers/mediastack/render/index.js";
+import { PerconaPGClusterResource } from "../../../operator/controllers/dittoserver/child-resources.js";
+import { dittoServerController } from "../../../operator/controllers/dittoserver/dittoserver-controller.js";
+import { mediaStackController } from "../../../operator/controllers/mediastack/mediastack-controller.js";
 import { registerControllers } from "../../../operator/controllers/register.js";
 import { silentLogger } from "../../../operator/framework/logger.js";
 import { Operator } from "../../../operator/framework/operator.js";
-import { apiVersionOf, builtinResources, type ResourceType } from "../../../operator/framework/resource.js";
-import { crdSourceDir } from "../../codegen/chart-crds.js";
+import { builtinResources, type ResourceType } from "../../../operator/framework/resource.js";
+import { crdSourceDir } from "../../../tools/chart-crds.js";
 import { parseObjects, renderChartObjects, type RenderedObject } from "../../support/helm.js";
 
 interface PolicyRule {
@@ -67,19 +68,17 @@ function customResources(): Array<{ group: string; plural: string }> {
     });
 }
 
-/** Resource types of the kinds the controllers render and write. */
+/** Resource types of the kinds the controllers render and write: their declared children and the rest they write. */
 function renderedChildResources(): ResourceType[] {
-  const builtins: ResourceType[] = Object.values(builtinResources);
-  const mediaStack = [...mediaStackChildKinds, { apiVersion: "v1", kind: "PersistentVolume" }].map(
-    ({ apiVersion, kind }) => {
-      const resource = builtins.find(
-        (candidate) => apiVersionOf(candidate) === apiVersion && candidate.kind === kind,
-      );
-      assert.ok(resource, `${apiVersion} ${kind} is a built-in resource`);
-      return resource;
-    },
-  );
-  return [...dittoServerChildResources, ...mediaStack];
+  return [
+    ...(mediaStackController(1).children ?? []),
+    // The stack's cluster-scoped volume, applied without an owner reference.
+    builtinResources.PersistentVolume,
+    ...(dittoServerController(1).children ?? []),
+    // The DittoServer's create-once control-plane Secret and its Percona cluster.
+    builtinResources.Secret,
+    PerconaPGClusterResource,
+  ];
 }
 
 const objects = renderChartObjects([], "mp", "mp-system");

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { Condition } from "../../../operator/framework/conditions.js";
+import { setCondition, type Condition } from "../../../operator/framework/conditions.js";
 import type { CacheReader } from "../../../operator/framework/context.js";
 import type { ResourceType } from "../../../operator/framework/resource.js";
 import { generateControlPlaneCredentials } from "../../../operator/controllers/dittoserver/control-plane-credentials.js";
@@ -12,7 +12,11 @@ import {
   serverOfPerconaCluster,
   serversReadingSecret,
 } from "../../../operator/controllers/dittoserver/dittoserver-controller.js";
-import { transitionEvents } from "../../../operator/controllers/dittoserver/transition-events.js";
+import {
+  dittoServerCondition,
+  dittoServerReasons,
+} from "../../../operator/controllers/dittoserver/condition-reasons.js";
+import { transitionEvents } from "../../../operator/framework/reasons.js";
 import type { DittoServer } from "../../../operator/generated/dittoserver.js";
 import { NAMESPACE, dittoServer, sampleServer } from "./fixtures.js";
 
@@ -75,40 +79,34 @@ test("the Ready policy counts DatabaseReady only for servers on PostgreSQL", () 
   assert.deepEqual(ready(percona).positive, ["ConfigReady", "DatabaseReady", "Available"]);
 });
 
-function condition(type: string, reason: string, message: string): Condition {
-  return { type, status: "False", reason, message, lastTransitionTime: "2026-01-01T00:00:00Z" };
-}
-
-test("a condition change becomes one Event; the same condition again does not", () => {
-  const missing = {
-    type: "ConfigReady",
-    status: "False",
-    reason: "SecretNotFound",
-    message: "Secret s3 (S3 credentials) not found in namespace media",
-  } as const;
-  assert.deepEqual(transitionEvents([], [missing]), [
-    { type: "Warning", reason: "SecretNotFound", message: missing.message },
+test("the reason table announces what a person must see, once per change of status or reason", () => {
+  const at = new Date("2026-01-01T00:00:00Z");
+  const set = (...inputs: Parameters<typeof dittoServerCondition>[]): Condition[] =>
+    inputs.reduce<Condition[]>(
+      (list, [reason, message]) => setCondition(list, dittoServerCondition(reason, message), 1, at),
+      [],
+    );
+  const missing = set(["SecretNotFound", "Secret s3 (S3 credentials) not found in namespace media"]);
+  assert.deepEqual(transitionEvents(dittoServerReasons, [], missing), [
+    { type: "Warning", reason: "SecretNotFound", message: `ConfigReady: ${missing[0]?.message}` },
   ]);
-  const before = [condition("ConfigReady", "SecretNotFound", missing.message)];
-  assert.deepEqual(transitionEvents(before, [missing]), [], "nothing new on a resync");
-  const other = { ...missing, message: "Secret other (S3 credentials) not found in namespace media" };
-  assert.equal(transitionEvents(before, [other]).length, 1, "another missing Secret is news");
-  const waiting = {
-    type: "DatabaseReady",
-    status: "False",
-    reason: "PerconaClusterNotReady",
-    message: "PerconaPGCluster x-postgres is initializing",
-  } as const;
-  assert.deepEqual(transitionEvents([], [waiting]), [
-    { type: "Normal", reason: "WaitingForDatabase", message: waiting.message },
+  assert.deepEqual(transitionEvents(dittoServerReasons, missing, missing), [], "nothing new on a resync");
+  const other = set(["SecretNotFound", "Secret other (S3 credentials) not found in namespace media"]);
+  assert.deepEqual(
+    transitionEvents(dittoServerReasons, missing, other),
+    [],
+    "the same cause with another message is no transition: the condition carries the message",
+  );
+  const waiting = set(["PerconaClusterNotReady", "PerconaPGCluster x-postgres is initializing"]);
+  assert.deepEqual(transitionEvents(dittoServerReasons, [], waiting), [
+    { type: "Normal", reason: "WaitingForDatabase", message: `DatabaseReady: ${waiting[0]?.message}` },
   ]);
-  const rolling = {
-    type: "Progressing",
-    status: "True",
-    reason: "RollingUpdate",
-    message: "0 of 1 pods updated",
-  } as const;
-  assert.deepEqual(transitionEvents([], [rolling]), [], "in-flight progress is not an Event");
+  const rolling = set(["RollingUpdate", "0 of 1 pods updated"]);
+  assert.deepEqual(
+    transitionEvents(dittoServerReasons, [], rolling),
+    [],
+    "in-flight progress is not an Event",
+  );
 });
 
 test("generated control-plane credentials are long enough and never repeat", () => {

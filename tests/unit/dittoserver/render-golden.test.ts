@@ -17,7 +17,6 @@ for (const [scenario, server] of Object.entries(goldenScenarios())) {
         owned,
         createOnly,
       })),
-      prune: rendering.prune,
     };
     assertMatchesGolden(`dittoserver/${scenario}`, [
       summary,

@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { DittoServer } from "../../../operator/generated/dittoserver.js";
 import {
-  DITTOSERVER_CONDITION_REASONS,
   computeDittoServerStatus,
   readyPolicyFor,
 } from "../../../operator/controllers/dittoserver/status.js";
@@ -16,6 +15,7 @@ import type {
   ObservedStatefulSet,
 } from "../../../operator/controllers/dittoserver/status.js";
 import { dittoServer, repoRoot, secretVersionsFor } from "./fixtures.js";
+import { dittoServerReasons } from "../../../operator/controllers/dittoserver/condition-reasons.js";
 
 const sqliteServer = dittoServer("files", { storage: { metadataSize: "10Gi" } });
 const perconaServer = dittoServer("files", { storage: { metadataSize: "10Gi" }, percona: { enabled: true } });
@@ -182,28 +182,34 @@ test("a missing S3 Secret makes ConfigReady false and names the Secret", () => {
   assert.match(config?.message ?? "", /s3-creds \(S3 credentials\)/);
 });
 
-test("a config that was not applied is Unknown, and a deleting server says Deleting", () => {
+test("a config that was not applied is Unknown", () => {
   assert.equal(
     reasons(observe(sqliteServer, { configApplied: false })).ConfigReady,
     "Unknown/ConfigNotApplied",
   );
-  assert.equal(observe(sqliteServer, { deleting: true }).phase, "Deleting");
 });
 
-test("every reason in the table is CamelCase and names a condition of this controller", () => {
-  for (const [reason, definition] of Object.entries(DITTOSERVER_CONDITION_REASONS)) {
-    assert.match(reason, /^[A-Z][A-Za-z]+$/);
-    assert.ok(["Available", "ConfigReady", "DatabaseReady", "Progressing"].includes(definition.condition));
-    assert.ok(definition.meaning.length > 10);
+test("every reason in the table is CamelCase, means something and names one condition", () => {
+  const seen = new Set<string>();
+  for (const [condition, reasons] of Object.entries(dittoServerReasons)) {
+    assert.ok(["Available", "ConfigReady", "DatabaseReady", "Progressing", "Finalizing"].includes(condition));
+    for (const [reason, entry] of Object.entries(reasons)) {
+      assert.match(reason, /^[A-Z][A-Za-z]+$/);
+      assert.ok(entry.meaning.length > 10);
+      assert.ok(!seen.has(reason), `${reason} names one condition only`);
+      seen.add(reason);
+    }
   }
 });
 
 test("docs/dittoserver.md lists every reason of the table", () => {
   const docs = readFileSync(join(repoRoot, "docs", "dittoserver.md"), "utf8");
-  for (const [reason, definition] of Object.entries(DITTOSERVER_CONDITION_REASONS)) {
-    assert.ok(
-      docs.includes(`| ${definition.condition} | ${definition.status} | \`${reason}\` |`),
-      `docs/dittoserver.md misses ${definition.condition} ${reason}`,
-    );
+  for (const [condition, reasons] of Object.entries(dittoServerReasons)) {
+    for (const [reason, entry] of Object.entries(reasons)) {
+      assert.ok(
+        docs.includes(`| ${condition} | ${entry.status} | \`${reason}\` |`),
+        `docs/dittoserver.md misses ${condition} ${reason}`,
+      );
+    }
   }
 });

@@ -9,7 +9,13 @@ import { dittoServerOfFileService } from "../../../operator/controllers/mediasta
 import { torrentsHoldingStack } from "../../../operator/controllers/mediastack/finalize-mediastack.js";
 import { persistentVolumeOwnerLabels } from "../../../operator/controllers/mediastack/names.js";
 import { computeMediaStackStatus } from "../../../operator/controllers/mediastack/status.js";
-import { transitionEvents } from "../../../operator/controllers/mediastack/transition-events.js";
+import {
+  conditionFor,
+  mediaStackReasons,
+  type ComputedCondition,
+} from "../../../operator/controllers/mediastack/condition-reasons.js";
+import { setCondition, type Condition } from "../../../operator/framework/conditions.js";
+import { transitionEvents } from "../../../operator/framework/reasons.js";
 import {
   deletingStacksOfTorrent,
   stackOfVolume,
@@ -90,30 +96,21 @@ test("a DittoServer's file Service and the stack's volume map back to the stack"
 });
 
 test("one Event per transition of status or reason, Warnings for what needs a person", () => {
-  const before = [
-    {
-      type: "StorageReady",
-      status: "False" as const,
-      reason: "WaitingForDittoServer",
-      message: "waiting",
-      lastTransitionTime: "2026-01-01T00:00:00Z",
-    },
-    {
-      type: "AppsReady",
-      status: "False" as const,
-      reason: "AppsNotReady",
-      message: "1/5",
-      lastTransitionTime: "2026-01-01T00:00:00Z",
-    },
-  ];
-  const events = transitionEvents(before, [
-    { type: "StorageReady", status: "True", reason: "ClaimBound", message: "bound" },
-    { type: "AppsReady", status: "False", reason: "AppsNotReady", message: "2/5" },
-    { type: "RoutesReady", status: "False", reason: "GatewayApiNotInstalled", message: "no CRDs" },
+  const at = new Date("2026-01-01T00:00:00Z");
+  const set = (conditions: ComputedCondition[]): Condition[] =>
+    conditions.reduce<Condition[]>((list, condition) => setCondition(list, condition, 1, at), []);
+  const before = set([
+    conditionFor("StorageReady", "WaitingForDittoServer", "waiting"),
+    conditionFor("AppsReady", "AppsNotReady", "1/5"),
   ]);
-  assert.deepEqual(events, [
-    { type: "Normal", reason: "ClaimBound", message: "StorageReady: bound" },
+  const after = set([
+    conditionFor("StorageReady", "ClaimBound", "bound"),
+    conditionFor("AppsReady", "AppsNotReady", "2/5"),
+    conditionFor("RoutesReady", "GatewayApiNotInstalled", "no CRDs"),
+  ]);
+  assert.deepEqual(transitionEvents(mediaStackReasons, before, after), [
     { type: "Warning", reason: "GatewayApiNotInstalled", message: "RoutesReady: no CRDs" },
+    { type: "Normal", reason: "ClaimBound", message: "StorageReady: bound" },
   ]);
 });
 

@@ -1,5 +1,5 @@
 // Names: the PersistentVolume's is deterministic and unique across namespaces, and every object any
-// scenario renders (or marks stale) is one that names.ts lists for its stack.
+// scenario renders (or keeps) is one that names.ts lists for its stack.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { allStackObjectNames, dataVolumeName } from "../../../operator/controllers/mediastack/names.js";
@@ -33,7 +33,7 @@ test("an over-long PersistentVolume name is cut to 253 characters with a disting
   assert.equal(first, dataVolumeName(namespace, "s".repeat(200)));
 });
 
-test("every object a stack renders or marks stale is listed by names.ts", () => {
+test("every object a stack renders or keeps is listed by names.ts", () => {
   const scenarios = [
     loadSample("seed-002-nfs-gateway.yaml"),
     loadSample("existing-claim-ingress.yaml"),
@@ -51,7 +51,7 @@ test("every object a stack renders or marks stale is listed by names.ts", () => 
     const render = renderWithDefaults(stack, { dittoServerNfs: { clusterIP: "10.96.0.9", port: 2049 } });
     const produced = [
       ...allObjects(render).map((o) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`),
-      ...render.stale.map((ref) => `${ref.kind}/${ref.namespace ?? ""}/${ref.name}`),
+      ...render.keep.map((ref) => `${ref.kind}/${namespace}/${ref.name}`),
     ];
     for (const key of produced)
       assert.ok(listed.has(key), `${name}: ${key} is not listed by allStackObjectNames`);

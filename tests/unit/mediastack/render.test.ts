@@ -1,58 +1,80 @@
-// Focused renderer behaviour the golden files show but do not explain: what becomes stale, what the
+// Focused renderer behaviour the golden files show but do not explain: what a prune deletes, what the
 // reconcile must pass in, the PersistentVolume's binding, env precedence and the security contexts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { V1Deployment, V1PersistentVolume, V1Service } from "@kubernetes/client-node";
 import { appCatalog, linuxServerCapabilities } from "../../../operator/controllers/mediastack/catalog.js";
+import { allStackObjectNames } from "../../../operator/controllers/mediastack/names.js";
 import { renderMediaStack } from "../../../operator/controllers/mediastack/render/index.js";
 import { allObjects, loadSample, renderWithDefaults, stackWith } from "./fixtures.js";
 
-const staleKeys = (render: ReturnType<typeof renderMediaStack>): string[] =>
-  render.stale.map((ref) => `${ref.kind}/${ref.name}`);
+/** What the framework's prune would delete: every name the stack can own, less what is rendered or kept. */
+function prunedKeys(render: ReturnType<typeof renderMediaStack>, stack = "minimal"): string[] {
+  const spared = new Set([
+    ...render.children.map((object) => `${object.kind}/${object.metadata?.name}`),
+    ...render.keep.map((ref) => `${ref.kind}/${ref.name}`),
+  ]);
+  return allStackObjectNames("media", stack)
+    .filter((entry) => entry.namespace !== undefined)
+    .map((entry) => `${entry.kind}/${entry.name}`)
+    .filter((key) => !spared.has(key));
+}
 
-test("disabled apps, the unused routing kinds and a disabled NetworkPolicy are stale; config claims are kept", () => {
-  const stale = staleKeys(renderWithDefaults(loadSample("minimal.yaml")));
+test("disabled apps, the unused routing kinds and a disabled NetworkPolicy are pruned; config claims are kept", () => {
+  const pruned = prunedKeys(renderWithDefaults(loadSample("minimal.yaml")));
   for (const app of ["bazarr", "jackett", "transmission"]) {
-    assert.ok(stale.includes(`Deployment/minimal-${app}`));
-    assert.ok(stale.includes(`Service/minimal-${app}`));
-    assert.ok(!stale.includes(`PersistentVolumeClaim/minimal-${app}-config`));
+    assert.ok(pruned.includes(`Deployment/minimal-${app}`));
+    assert.ok(pruned.includes(`Service/minimal-${app}`));
+    assert.ok(!pruned.includes(`PersistentVolumeClaim/minimal-${app}-config`));
   }
   for (const app of ["prowlarr", "sonarr", "radarr", "qbittorrent", "jellyfin"]) {
-    assert.ok(stale.includes(`HTTPRoute/minimal-${app}`) && stale.includes(`Ingress/minimal-${app}`));
-    assert.ok(!stale.includes(`Deployment/minimal-${app}`));
+    assert.ok(pruned.includes(`HTTPRoute/minimal-${app}`) && pruned.includes(`Ingress/minimal-${app}`));
+    assert.ok(!pruned.includes(`Deployment/minimal-${app}`));
   }
-  assert.ok(stale.includes("NetworkPolicy/minimal"));
-  assert.ok(!stale.includes("Secret/minimal-qbittorrent-credentials"));
+  assert.ok(pruned.includes("NetworkPolicy/minimal"));
+  assert.ok(!pruned.includes("Secret/minimal-qbittorrent-credentials"));
 });
 
-test("with deleteOnDisable a disabled app's config claim (and qBittorrent's Secret) are stale too", () => {
+test("with deleteOnDisable a disabled app's config claim (and qBittorrent's Secret) are pruned too", () => {
   const stack = stackWith({
     storage: { data: { existingClaim: "library" }, config: { deleteOnDisable: true } },
     apps: { qbittorrent: { enabled: false } },
   });
-  const stale = staleKeys(renderMediaStack(stack));
-  assert.ok(stale.includes("PersistentVolumeClaim/arr-qbittorrent-config"));
-  assert.ok(stale.includes("Secret/arr-qbittorrent-credentials"));
-  assert.ok(stale.includes("PersistentVolumeClaim/arr-bazarr-config"));
+  const pruned = prunedKeys(renderMediaStack(stack), "arr");
+  assert.ok(pruned.includes("PersistentVolumeClaim/arr-qbittorrent-config"));
+  assert.ok(pruned.includes("Secret/arr-qbittorrent-credentials"));
+  assert.ok(pruned.includes("PersistentVolumeClaim/arr-bazarr-config"));
+  const kept = prunedKeys(
+    renderMediaStack(
+      stackWith({
+        storage: { data: { existingClaim: "library" } },
+        apps: { qbittorrent: { enabled: false } },
+      }),
+    ),
+    "arr",
+  );
+  assert.ok(!kept.includes("Secret/arr-qbittorrent-credentials"), "without deleteOnDisable the Secret stays");
+  assert.ok(!kept.includes("PersistentVolumeClaim/arr-qbittorrent-config"));
 });
 
-test("an existing claim renders no volume or claim; the old data claim is stale, the volume only with Delete", () => {
+test("an existing claim renders no volume or claim; the old data claim is pruned, the volume only with Delete", () => {
   const retain = renderWithDefaults(stackWith({ storage: { data: { existingClaim: "library" } } }));
   assert.equal(retain.persistentVolume, undefined);
   assert.ok(
     !retain.children.some((o) => o.kind === "PersistentVolumeClaim" && o.metadata?.name === "arr-data"),
   );
-  assert.ok(staleKeys(retain).includes("PersistentVolumeClaim/arr-data"));
-  assert.ok(!staleKeys(retain).some((key) => key.startsWith("PersistentVolume/")));
+  assert.ok(prunedKeys(retain, "arr").includes("PersistentVolumeClaim/arr-data"));
+  assert.equal(retain.unusedVolumeName, undefined, "Retain keeps the volume");
   const remove = renderWithDefaults(
     stackWith({ storage: { data: { existingClaim: "library", reclaimPolicy: "Delete" } } }),
   );
-  assert.ok(staleKeys(remove).includes("PersistentVolume/mediaplane-media.arr-data"));
+  assert.equal(remove.unusedVolumeName, "mediaplane-media.arr-data");
   const sameName = renderWithDefaults(stackWith({ storage: { data: { existingClaim: "arr-data" } } }));
   assert.ok(
-    !staleKeys(sameName).includes("PersistentVolumeClaim/arr-data"),
+    !prunedKeys(sameName, "arr").includes("PersistentVolumeClaim/arr-data"),
     "never delete the user's own claim",
   );
+  assert.equal(sameName.unusedVolumeName, undefined);
 });
 
 test("qBittorrent needs the generated credentials; without qBittorrent none are needed", () => {

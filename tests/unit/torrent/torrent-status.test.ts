@@ -67,12 +67,12 @@ test("time_active alone does not change the status until it is five minutes stal
 
 test("an errored or missing-files torrent is Degraded, an active one Available", () => {
   const [available, degraded] = presenceConditions(torrent({ state: "missingFiles" }));
-  assert.equal(available?.status, false);
-  assert.equal(degraded?.status, true);
+  assert.equal(available?.status, "False");
+  assert.equal(degraded?.status, "True");
   assert.equal(degraded?.reason, "MissingFiles");
   const [active, healthy] = presenceConditions(torrent({ state: "metaDL" }));
   assert.equal(active?.reason, "TorrentActive");
   assert.match(active?.message ?? "", /fetching metadata/);
-  assert.equal(healthy?.status, false);
+  assert.equal(healthy?.status, "False");
   assert.match(presenceConditions(torrent({ state: "stoppedUP" }))[0]?.message ?? "", /paused/);
 });

@@ -1,8 +1,7 @@
-// Renders everything one DittoServer wants to exist, in apply order, plus what to prune: the
-// reconcile applies `children` in one loop and deletes `prune`; nothing here touches the API.
+// Renders everything one DittoServer wants to exist, in apply order, each marked owned or not and
+// create-once or applied; the framework prunes what is no longer rendered. Nothing here touches the API.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { DittoServer } from "../../../generated/dittoserver.js";
-import { dittoServerNames } from "../names.js";
 import { CONFIG_FILE_NAME } from "../pod-layout.js";
 import { referencedSecrets } from "../referenced-secrets.js";
 import type { ReferencedSecret } from "../referenced-secrets.js";
@@ -15,7 +14,7 @@ import type { ControlPlaneCredentials } from "./control-plane-secret.js";
 import { renderFileService } from "./file-service.js";
 import { renderHeadlessService } from "./headless-service.js";
 import { renderMetricsService } from "./metrics-service.js";
-import { PERCONA_API_VERSION, PERCONA_KIND, renderPerconaCluster } from "./percona-cluster.js";
+import { renderPerconaCluster } from "./percona-cluster.js";
 import { renderStatefulSet } from "./stateful-set.js";
 
 export interface RenderInputs {
@@ -41,29 +40,12 @@ export interface DesiredChild {
   createOnly: boolean;
 }
 
-/** A child that is not wanted this time; delete it if it exists and this server owns it. */
-export interface PrunableChild {
-  apiVersion: string;
-  kind: string;
-  name: string;
-}
-
 export interface DittoServerRendering {
   /** In apply order: credentials and config before the StatefulSet that reads them. */
   children: DesiredChild[];
-  prune: PrunableChild[];
   /** The pod template's config hash; also status.configHash. */
   configHash: string;
 }
-
-/** The kinds a DittoServer renders; the controller watches them and maps them back to their owner. */
-export const DITTOSERVER_CHILD_KINDS = [
-  { apiVersion: "v1", kind: "Secret" },
-  { apiVersion: "v1", kind: "ConfigMap" },
-  { apiVersion: PERCONA_API_VERSION, kind: PERCONA_KIND },
-  { apiVersion: "v1", kind: "Service" },
-  { apiVersion: "apps/v1", kind: "StatefulSet" },
-] as const;
 
 /** Secrets the server's pod reads; pass their resourceVersions as RenderInputs.secretVersions. */
 export function secretsReadByServer(server: DittoServer): ReferencedSecret[] {
@@ -101,13 +83,8 @@ export function renderDittoServer(server: DittoServer, inputs: RenderInputs): Di
     child(renderFileService(server)),
     child(renderApiService(server)),
   );
-  const prune: PrunableChild[] = [];
   const metricsService = renderMetricsService(server);
-  if (metricsService === null) {
-    prune.push({ apiVersion: "v1", kind: "Service", name: dittoServerNames.metricsService(server) });
-  } else {
-    children.push(child(metricsService));
-  }
-  // A Percona cluster that is no longer enabled is deliberately not pruned: it holds the database.
-  return { children, prune, configHash: hash };
+  if (metricsService !== null) children.push(child(metricsService));
+  // A Percona cluster that is no longer enabled is never pruned (it is no child kind): it holds the database.
+  return { children, configHash: hash };
 }

@@ -29,7 +29,6 @@ function base64(value: string): string {
 export function renderQbittorrentCredentialsSecret(
   stack: MediaStack,
   credentials: QbittorrentCredentials,
-  clusterDomain?: string,
 ): V1Secret {
   const { name, namespace } = stackIdentity(stack);
   return {
@@ -44,7 +43,7 @@ export function renderQbittorrentCredentialsSecret(
     // data, not stringData: stringData is write-only and would differ from the live object on
     // every server-side apply.
     data: {
-      [qbittorrentCredentialKeys.url]: base64(appServiceUrl(name, namespace, "qbittorrent", clusterDomain)),
+      [qbittorrentCredentialKeys.url]: base64(appServiceUrl(name, namespace, "qbittorrent")),
       [qbittorrentCredentialKeys.username]: base64(credentials.username),
       [qbittorrentCredentialKeys.password]: base64(credentials.password),
       [qbittorrentCredentialKeys.passwordPbkdf2]: base64(credentials.passwordPbkdf2),

@@ -1,16 +1,15 @@
 // renderMediaStack: the whole desired state of one MediaStack as plain objects, in apply order,
-// plus what must not exist. Pure: the reconcile passes in what it generated or observed.
+// plus the owned objects to keep unrendered. Pure: the reconcile passes in what it generated or observed.
 import type { KubernetesObject, V1PersistentVolume } from "@kubernetes/client-node";
+import type { ChildReference } from "../../../framework/children.js";
 import type { MediaStack } from "../../../generated/mediastack.js";
 import {
-  appObjectName,
   configClaimName,
   dataClaimName,
   dataVolumeName,
-  networkPolicyName,
   qbittorrentCredentialsSecretName,
 } from "../names.js";
-import { resolveApps, resolveDataSource, resolveRouting } from "../stack-settings.js";
+import { resolveApps, resolveDataSource, resolveReclaimPolicy, resolveRouting } from "../stack-settings.js";
 import { stackIdentity } from "../stack-identity.js";
 import { renderConfigClaim } from "./config-pvc.js";
 import { renderQbittorrentCredentialsSecret, type QbittorrentCredentials } from "./credentials-secret.js";
@@ -39,17 +38,6 @@ export interface MediaStackRenderInputs {
   readonly observedDataVolume?: V1PersistentVolume;
   /** uid of the stack's data claim as observed. */
   readonly observedDataClaimUid?: string;
-  /** Cluster DNS domain for in-cluster URLs (default cluster.local). */
-  readonly clusterDomain?: string;
-}
-
-/** An object to delete if it exists and this stack owns it. */
-export interface ChildReference {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name: string;
-  /** Absent for the cluster-scoped PersistentVolume. */
-  readonly namespace?: string;
 }
 
 export interface MediaStackRender {
@@ -61,24 +49,16 @@ export interface MediaStackRender {
   /** Namespaced children in apply order; each gets the MediaStack as controller owner. */
   readonly children: readonly KubernetesObject[];
   /**
-   * Objects the spec no longer wants: those of disabled apps (config claims only with
-   * storage.config.deleteOnDisable), the routing kind not in use, a disabled NetworkPolicy, the data
-   * claim after a switch to existingClaim. Delete only what carries this stack's controller reference
-   * (the PersistentVolume: its owner labels), and ignore NotFound.
+   * Owned children the framework must not prune although they are not rendered: the config claims
+   * of disabled apps and the qBittorrent credentials, unless storage.config.deleteOnDisable.
    */
-  readonly stale: readonly ChildReference[];
+  readonly keep: readonly ChildReference[];
+  /**
+   * The stack's own volume, to delete if it carries the stack's owner labels: after a switch to
+   * existingClaim with reclaimPolicy Delete.
+   */
+  readonly unusedVolumeName?: string;
 }
-
-/** Every kind a stack renders: what the controller watches and maps back to its MediaStack. */
-export const mediaStackChildKinds = [
-  { apiVersion: "v1", kind: "Secret" },
-  { apiVersion: "v1", kind: "PersistentVolumeClaim" },
-  { apiVersion: "v1", kind: "Service" },
-  { apiVersion: "apps/v1", kind: "Deployment" },
-  { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
-  { apiVersion: "networking.k8s.io/v1", kind: "Ingress" },
-  { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute" },
-] as const;
 
 /** Throws only on input the reconcile must never pass: a stack validateStack() refuses, or missing credentials. */
 export function renderMediaStack(stack: MediaStack, inputs: MediaStackRenderInputs = {}): MediaStackRender {
@@ -90,24 +70,16 @@ export function renderMediaStack(stack: MediaStack, inputs: MediaStackRenderInpu
   const source = resolveDataSource(spec);
   const keepConfigOnDisable = spec.storage.config?.deleteOnDisable !== true;
   const children: KubernetesObject[] = [];
-  const stale: ChildReference[] = [];
-  const ref = (apiVersion: string, kind: string, objectName: string): ChildReference => ({
-    apiVersion,
-    kind,
-    name: objectName,
-    namespace,
-  });
+  const keep: ChildReference[] = [];
 
   const qbittorrent = enabled.find((app) => app.name === "qbittorrent");
   if (qbittorrent) {
     if (!inputs.qbittorrentCredentials) {
       throw new Error("renderMediaStack: qBittorrent is enabled but no credentials were passed in");
     }
-    children.push(
-      renderQbittorrentCredentialsSecret(stack, inputs.qbittorrentCredentials, inputs.clusterDomain),
-    );
-  } else if (!keepConfigOnDisable) {
-    stale.push(ref("v1", "Secret", qbittorrentCredentialsSecretName(name)));
+    children.push(renderQbittorrentCredentialsSecret(stack, inputs.qbittorrentCredentials));
+  } else if (keepConfigOnDisable) {
+    keep.push({ apiVersion: "v1", kind: "Secret", name: qbittorrentCredentialsSecretName(name) });
   }
 
   const nfsExport = resolveNfsExport(spec, inputs.dittoServerNfs);
@@ -118,16 +90,16 @@ export function renderMediaStack(stack: MediaStack, inputs: MediaStackRenderInpu
       })
     : undefined;
   if (nfsExport) children.push(renderDataClaim(stack, nfsExport.capacity));
-  if (source.kind === "existingClaim" && source.claimName !== dataClaimName(name)) {
-    stale.push(ref("v1", "PersistentVolumeClaim", dataClaimName(name)));
-    if ((spec.storage.data.reclaimPolicy ?? "Retain") === "Delete") {
-      stale.push({ apiVersion: "v1", kind: "PersistentVolume", name: dataVolumeName(namespace, name) });
-    }
-  }
+  // An existing claim that took the name of the stack's own claim is the user's now: never pruned.
+  const ownClaimReused = source.kind === "existingClaim" && source.claimName === dataClaimName(name);
+  if (ownClaimReused)
+    keep.push({ apiVersion: "v1", kind: "PersistentVolumeClaim", name: dataClaimName(name) });
+  const unusedVolumeName =
+    source.kind === "existingClaim" && !ownClaimReused && resolveReclaimPolicy(spec) === "Delete"
+      ? dataVolumeName(namespace, name)
+      : undefined;
 
   if (spec.networkPolicy?.enabled === true) children.push(renderNetworkPolicy(stack));
-  else stale.push(ref("networking.k8s.io/v1", "NetworkPolicy", networkPolicyName(name)));
-
   for (const app of enabled) children.push(renderConfigClaim(stack, app));
   for (const app of enabled) children.push(renderService(stack, app));
   for (const app of enabled) children.push(renderDeployment(stack, app));
@@ -135,20 +107,16 @@ export function renderMediaStack(stack: MediaStack, inputs: MediaStackRenderInpu
     if (routing.kind === "gateway") children.push(renderHttpRoute(stack, app));
     if (routing.kind === "ingress") children.push(renderIngress(stack, app));
   }
-
-  for (const app of apps) {
-    const objectName = appObjectName(name, app.name);
-    if (!app.enabled) {
-      stale.push(ref("apps/v1", "Deployment", objectName), ref("v1", "Service", objectName));
-      if (!keepConfigOnDisable)
-        stale.push(ref("v1", "PersistentVolumeClaim", configClaimName(name, app.name)));
+  if (keepConfigOnDisable) {
+    for (const app of apps.filter((candidate) => !candidate.enabled)) {
+      keep.push({ apiVersion: "v1", kind: "PersistentVolumeClaim", name: configClaimName(name, app.name) });
     }
-    if (!app.enabled || routing.kind !== "gateway") {
-      stale.push(ref("gateway.networking.k8s.io/v1", "HTTPRoute", objectName));
-    }
-    if (!app.enabled || routing.kind !== "ingress")
-      stale.push(ref("networking.k8s.io/v1", "Ingress", objectName));
   }
 
-  return { ...(persistentVolume ? { persistentVolume } : {}), children, stale };
+  return {
+    ...(persistentVolume ? { persistentVolume } : {}),
+    children,
+    keep,
+    ...(unusedVolumeName ? { unusedVolumeName } : {}),
+  };
 }

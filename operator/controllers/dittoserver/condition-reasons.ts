@@ -1,0 +1,142 @@
+// Every condition reason a DittoServer reports, in the framework's ReasonTable: status.ts builds its
+// conditions from it, the framework posts the transition Events it names, docs/dittoserver.md lists it.
+import {
+  conditionFrom,
+  conditionsWithReason,
+  type ComputedCondition,
+  type ReasonTable,
+} from "../../framework/reasons.js";
+
+export type DittoServerConditionType = "ConfigReady" | "DatabaseReady" | "Available" | "Progressing";
+/** The framework's Finalizing condition, with the reasons this controller's finalize sets. */
+type FinalizingCondition = "Finalizing";
+
+export const dittoServerReasons = {
+  ConfigReady: {
+    ConfigApplied: {
+      status: "True",
+      meaning: "config.yaml is rendered into <name>-config and every Secret the pod reads exists.",
+    },
+    ConfigNotApplied: {
+      status: "Unknown",
+      meaning: "This reconcile stopped before the ConfigMap was applied; the next one retries.",
+    },
+    ApplyFailed: {
+      status: "False",
+      event: "Warning",
+      meaning: "The API server refused a rendered object; the message carries its answer.",
+    },
+    SecretNotFound: {
+      status: "False",
+      event: "Warning",
+      meaning: "A Secret the pod reads (S3 credentials or <name>-controlplane) is missing; create it.",
+    },
+  },
+  DatabaseReady: {
+    DatabaseAvailable: {
+      status: "True",
+      event: "Normal",
+      eventReason: "DatabaseReady",
+      meaning: "PostgreSQL is ready (Percona state ready) and its connection Secret exists.",
+    },
+    PerconaNotInstalled: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "percona.enabled but the PerconaPGCluster CRD is absent: install the Percona Operator for PostgreSQL v2.",
+    },
+    PerconaClusterNotReady: {
+      status: "False",
+      event: "Normal",
+      eventReason: "WaitingForDatabase",
+      meaning: "The PerconaPGCluster is not ready yet (initializing, paused or stopping); pods wait for it.",
+    },
+    PerconaClusterFailed: {
+      status: "False",
+      event: "Warning",
+      eventReason: "DatabaseFailed",
+      meaning: "The PerconaPGCluster reports state error; see its status and the Percona operator's logs.",
+    },
+    DatabaseSecretNotFound: {
+      status: "False",
+      event: "Normal",
+      eventReason: "WaitingForDatabase",
+      meaning: "The PostgreSQL connection Secret is missing (Percona writes it once the cluster is ready).",
+    },
+  },
+  Available: {
+    MinimumReplicasAvailable: {
+      status: "True",
+      event: "Normal",
+      eventReason: "Available",
+      meaning: "A DittoFS pod passes its readiness probe (/health/ready); the file Service serves.",
+    },
+    ScaledToZero: {
+      status: "False",
+      event: "Normal",
+      eventReason: "Stopped",
+      meaning: "spec.replicas is 0: the server is stopped on purpose, its volumes are kept.",
+    },
+    DatabaseNotReady: {
+      status: "False",
+      meaning: "No pod is ready because the pods wait for PostgreSQL (see DatabaseReady).",
+    },
+    PodsNotReady: {
+      status: "False",
+      meaning: "No DittoFS pod passes its readiness probe yet.",
+    },
+  },
+  Progressing: {
+    Creating: {
+      status: "True",
+      meaning: "The StatefulSet does not exist yet (first reconcile, or it was deleted).",
+    },
+    WaitingForDatabase: {
+      status: "True",
+      meaning: "Pods wait in their init container until PostgreSQL accepts connections.",
+    },
+    RollingUpdate: {
+      status: "True",
+      meaning: "The pod template changed (image, config hash, ...) and the StatefulSet is replacing the pod.",
+    },
+    PodsStarting: {
+      status: "True",
+      meaning: "Pods are up to date but not ready yet.",
+    },
+    ScalingDown: {
+      status: "True",
+      meaning: "Pods are terminating after spec.replicas went down.",
+    },
+    RolloutComplete: {
+      status: "False",
+      meaning: "The StatefulSet matches the spec; nothing is in flight.",
+    },
+    ReconcileFailed: {
+      status: "False",
+      meaning:
+        "The operator cannot make progress (an error or a missing dependency); see the other conditions.",
+    },
+  },
+  Finalizing: {
+    InUseByMediaStack: {
+      status: "True",
+      event: "Warning",
+      meaning:
+        "The DittoServer was deleted but a MediaStack still uses it as /data; the deletion completes by itself once no stack does.",
+    },
+  },
+} as const satisfies ReasonTable<DittoServerConditionType | FinalizingCondition>;
+
+type ReasonsOf<C extends DittoServerConditionType | FinalizingCondition> =
+  keyof (typeof dittoServerReasons)[C] & string;
+export type DittoServerReason = { [C in DittoServerConditionType]: ReasonsOf<C> }[DittoServerConditionType];
+export type DittoServerFinalizingReason = ReasonsOf<FinalizingCondition>;
+
+export type DittoServerConditionInput = ComputedCondition<DittoServerConditionType>;
+
+/** The condition a reason belongs to (each DittoServer reason names one), with the table's status. */
+export function dittoServerCondition(reason: DittoServerReason, message: string): DittoServerConditionInput {
+  const [type] = conditionsWithReason(dittoServerReasons, reason) as DittoServerConditionType[];
+  if (type === undefined) throw new Error(`unknown DittoServer reason ${reason}`);
+  return conditionFrom(dittoServerReasons, type, reason as never, message);
+}
