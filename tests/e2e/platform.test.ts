@@ -211,6 +211,8 @@ test("DittoServer → MediaStack → Torrents come up in order and tear down to 
     kubectl("describe", "dittoserver", "storage", "-n", namespace),
     /MediaStack .*\/home still uses this server/,
   );
+  const held = await api.get<DittoServer>(DittoServerResource, namespace, "storage");
+  assert.equal(held.status?.phase, "Deleting", "STATUS says the server is being deleted");
 
   // Tear down: the stack's finalizer removes its Torrents (and their torrents) before its qBittorrent goes.
   await api.delete(MediaStackResource, namespace, "home");

@@ -8,12 +8,15 @@ import { PerconaPGClusterResource } from "./child-resources.js";
 import { dittoServerNames, serverNamespace } from "./names.js";
 import { resolveServerSettings } from "./settings.js";
 import { mediaStacksUsing } from "./storage-users.js";
+import type { DittoServerPhase } from "./status.js";
 
 /** A fallback look while held; the MediaStack watch normally wakes the server first. */
 const heldRetryMs = 30_000;
 
 export async function finalizeDittoServer(ctx: ReconcileContext<DittoServer>): Promise<Outcome> {
   const server = ctx.object;
+  const deleting: DittoServerPhase = "Deleting";
+  ctx.status.phase = deleting;
   const users = mediaStacksUsing(server, ctx.cache);
   if (users.length > 0) {
     // Held, not refused: the delete is recorded and completes by itself once the stacks let go.

@@ -22,7 +22,7 @@ import {
 /** How soon to look again while Percona's CRD is absent (its informer re-checks every 30 s). */
 const PERCONA_NOT_INSTALLED_RECHECK_MS = 30_000;
 /** A safety net while a Secret is missing; its creation wakes the server through the Secret watch. */
-const MISSING_SECRET_RECHECK_MS = 60_000;
+export const MISSING_SECRET_RECHECK_MS = 60_000;
 
 type SecretVersions = Record<string, string | undefined>;
 

@@ -14,7 +14,8 @@ import type { ReferencedSecret } from "./referenced-secrets.js";
 import { resolveServerSettings } from "./settings.js";
 import type { ServerSettings } from "./settings.js";
 
-export type DittoServerPhase = "Pending" | "Running" | "Stopped" | "Failed";
+/** Deleting is set by finalize (finalize-dittoserver.ts), the others by computeDittoServerStatus. */
+export type DittoServerPhase = "Pending" | "Running" | "Stopped" | "Failed" | "Deleting";
 
 /** The parts of a StatefulSet the status reads (metadata.generation and its status). */
 export interface ObservedStatefulSet {

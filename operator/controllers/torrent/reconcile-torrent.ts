@@ -30,7 +30,8 @@ export async function reconcileTorrent(
   }
   const { target } = resolution;
   const waited = ctx.conditions.some((c) => c.type === "Available" && c.reason === "WaitingForMediaStack");
-  if (waited) await ctx.event("Normal", "MediaStackReady", `${target.source} is ready; using its qBittorrent`);
+  if (waited)
+    await ctx.event("Normal", "MediaStackReady", `${target.source} is ready; using its qBittorrent`);
   if (target.mediaStack) await ensureStackOwnerReference(ctx, target.mediaStack);
   const backend = await port.connect(objectKey(torrent), target, lookupHashes(parsed));
   return port.call(backend, () => reportTorrent(ctx, port, backend, parsed));
