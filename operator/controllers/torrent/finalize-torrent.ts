@@ -1,19 +1,62 @@
-// Deleting a Torrent: remove the torrent from qBittorrent only if this Torrent added it (its
-// owner tag), with files only if delete_files_on_removal; adopted and duplicate ones are released.
-import { lookupHashes } from "../../clients/qbittorrent/infohash.js";
+// Deleting a Torrent: the torrent leaves qBittorrent only when this CR manages it and no other live
+// CR names it (files only if this last one asks); otherwise ownership passes on, or it is released.
+import type { QbittorrentTorrent } from "../../clients/qbittorrent/api-types.js";
+import { lookupHashes, parseMagnet, type ParsedMagnet } from "../../clients/qbittorrent/infohash.js";
 import type { ReconcileContext } from "../../framework/context.js";
-import { done, type Outcome } from "../../framework/outcome.js";
+import { TemporaryError, done, type Outcome } from "../../framework/outcome.js";
 import { objectKey } from "../../framework/resource.js";
 import type { Torrent } from "../../generated/torrent.js";
-import type { QbittorrentPort } from "./qbittorrent-port.js";
-import { ownerKeyFromTags, parseOrRefuse } from "./torrent-identity.js";
+import type { QbittorrentTarget } from "./client-resolution.js";
+import type { QbittorrentPort, TorrentBackend } from "./qbittorrent-port.js";
+import { ownerTag } from "./torrent-identity.js";
+import { decideOwnership, liveClaimants } from "./torrent-ownership.js";
 
-/** The status hash and the magnet's own hashes (an invalid magnet was never added: the status is all there is). */
-function hashesOf(torrent: Torrent, hash: string): string[] {
+function parsed(torrent: Torrent): ParsedMagnet | undefined {
   try {
-    return [...new Set([hash, ...lookupHashes(parseOrRefuse(torrent.spec.magnet_uri))])];
+    return parseMagnet(torrent.spec.magnet_uri);
   } catch {
-    return [hash];
+    return undefined;
+  }
+}
+
+/**
+ * The torrent as qBittorrent has it now. The poller's snapshot may predate this CR's own add (a
+ * Torrent deleted right after it was created), so absence there is checked with qBittorrent itself:
+ * the hashes come from the magnet, never from a status that may not be written yet.
+ */
+async function currentTorrent(
+  port: QbittorrentPort,
+  backend: TorrentBackend,
+  magnet: ParsedMagnet,
+  hashes: readonly string[],
+): Promise<QbittorrentTorrent | undefined> {
+  const cached = backend.poller.findByParsedMagnet(magnet);
+  if (cached) return cached;
+  return (await port.call(backend, () => backend.client.torrentsInfo(hashes)))[0];
+}
+
+/**
+ * The backend, or undefined when qBittorrent cannot be reached and this Torrent never reported a hash:
+ * it never got as far as a torrent, so waiting for a qBittorrent that may never come back would only
+ * block the deletion. One that reported a hash keeps its finalizer until qBittorrent answers.
+ */
+async function connectOrGiveUp(
+  ctx: ReconcileContext<Torrent>,
+  port: QbittorrentPort,
+  key: string,
+  target: QbittorrentTarget,
+  hashes: readonly string[],
+): Promise<TorrentBackend | undefined> {
+  try {
+    return await port.connect(key, target, hashes);
+  } catch (error) {
+    if (!(error instanceof TemporaryError) || ctx.object.status?.hash) throw error;
+    await ctx.event(
+      "Warning",
+      "Released",
+      `qBittorrent is unreachable (${error.message}) and this Torrent never reported a torrent: nothing to remove`,
+    );
+    return undefined;
   }
 }
 
@@ -23,45 +66,57 @@ export async function finalizeTorrent(
 ): Promise<Outcome> {
   const torrent = ctx.object;
   const key = objectKey(torrent);
-  const hash = torrent.status?.hash;
+  const magnet = parsed(torrent);
+  // An invalid magnet was never added.
+  if (!magnet) return done;
+  const hashes = [
+    ...new Set([...lookupHashes(magnet), ...(torrent.status?.hash ? [torrent.status.hash] : [])]),
+  ];
   try {
-    if (!hash || torrent.status?.adopted === true) {
-      if (hash) {
-        await ctx.event(
-          "Normal",
-          "Released",
-          `torrent ${hash} stays in qBittorrent: it was adopted, not added`,
-        );
-      }
-      return done;
-    }
     const resolution = port.resolve(torrent, ctx.cache);
     if (resolution.kind !== "ready") {
       await ctx.event(
         "Warning",
         "Released",
-        `cannot reach the qBittorrent of this Torrent (${resolution.message}); torrent ${hash} left in place`,
+        `cannot reach the qBittorrent of this Torrent (${resolution.message}); its torrent is left in place`,
       );
       return done;
     }
-    const backend = await port.connect(key, resolution.target, hashesOf(torrent, hash));
-    const info = backend.poller.get(hash);
+    const backend = await connectOrGiveUp(ctx, port, key, resolution.target, hashes);
+    if (!backend) return done;
+    const info = await currentTorrent(port, backend, magnet, hashes);
     if (!info) return done;
-    if (ownerKeyFromTags(info.tags) !== key) {
+    const others = liveClaimants(ctx.cache, [...hashes, info.hash], (other) =>
+      port.sameTarget(other, ctx.cache, backend.target),
+    ).filter((other) => objectKey(other) !== key);
+    // Deleting, this CR is no claimant: it manages the torrent only by its owner tag, or as the
+    // last CR naming a torrent the operator added without an owner (a crash before tagging).
+    const ownership = decideOwnership(info, key, others);
+    const manages = ownership.kind === "owner" || (ownership.kind === "claim" && others.length === 0);
+    if (!manages) {
+      const why =
+        ownership.kind === "duplicate" ? `Torrent ${ownership.of} manages it` : "it was adopted, not added";
+      await ctx.event("Normal", "Released", `torrent ${info.hash} stays in qBittorrent: ${why}`);
+      return done;
+    }
+    const [next] = others;
+    if (next) {
+      // Another live CR names it: it stays, and the oldest of them takes it over on its next run.
+      await port.call(backend, () => backend.client.removeTags([info.hash], [ownerTag(torrent)]));
       await ctx.event(
         "Normal",
         "Released",
-        `torrent ${hash} is not this Torrent's to delete; left in qBittorrent`,
+        `torrent ${info.hash} stays in qBittorrent with its files: Torrent ${objectKey(next)} still names it and takes it over`,
       );
       return done;
     }
     const deleteFiles = torrent.spec.delete_files_on_removal === true;
     // qBittorrent going away mid-delete keeps the finalizer: the port's failure is retried after its backoff.
-    await port.call(backend, () => backend.poller.enqueueDelete(hash, deleteFiles));
+    await port.call(backend, () => backend.poller.enqueueDelete(info.hash, deleteFiles));
     await ctx.event(
       "Normal",
       "Removed",
-      `removed torrent ${hash} from qBittorrent${deleteFiles ? " with its files" : "; files kept"}`,
+      `removed torrent ${info.hash} from qBittorrent${deleteFiles ? " with its files" : "; files kept"}`,
     );
     return done;
   } finally {

@@ -50,6 +50,12 @@ export class QbittorrentPort implements ExternalEventSource {
     return resolveClient(torrent, cache, this.options.defaultTarget);
   }
 
+  /** Whether `torrent` uses the qBittorrent `target` (same URL and identity). */
+  sameTarget(torrent: Torrent, cache: CacheReader, target: QbittorrentTarget): boolean {
+    const resolution = this.resolve(torrent, cache);
+    return resolution.kind === "ready" && resolution.target.id === target.id;
+  }
+
   /**
    * The backend for `key`, after the poller's first snapshot: an unhealthy qBittorrent throws the
    * retried failure (Available=Unknown through the reason table, Ready=False, one Event per transition).

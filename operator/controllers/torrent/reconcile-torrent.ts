@@ -1,18 +1,26 @@
 // The Torrent reconcile: parse the magnet, resolve the qBittorrent, find or add the torrent through
 // the port's shared poller, settle ownership (owned, adopted or duplicate), converge settings, and
 // report qBittorrent's view in the status.
-import { lookupHashes, parseMagnet, type ParsedMagnet } from "../../clients/qbittorrent/infohash.js";
+import { lookupHashes, type ParsedMagnet } from "../../clients/qbittorrent/infohash.js";
 import type { QbittorrentTorrent } from "../../clients/qbittorrent/api-types.js";
 import { QbittorrentError } from "../../clients/qbittorrent/errors.js";
 import type { TorrentAddOutcome } from "../../clients/qbittorrent/torrent-write-batcher.js";
 import type { ReconcileContext } from "../../framework/context.js";
 import { PermanentError, done, requeueAfter, type Outcome } from "../../framework/outcome.js";
 import { objectKey } from "../../framework/resource.js";
-import { TorrentResource, type Torrent } from "../../generated/torrent.js";
+import type { Torrent } from "../../generated/torrent.js";
 import { convergeSettings } from "./converge-settings.js";
 import type { QbittorrentPort, TorrentBackend } from "./qbittorrent-port.js";
 import { ensureStackOwnerReference } from "./stack-owner-reference.js";
-import { managedTag, ownerKeyFromTags, ownerTag, parseOrRefuse, tagList } from "./torrent-identity.js";
+import {
+  managedTag,
+  ownerKeyFromTags,
+  ownerTag,
+  ownerTagOfKey,
+  parseOrRefuse,
+  tagList,
+} from "./torrent-identity.js";
+import { decideOwnership, liveClaimants, type Ownership } from "./torrent-ownership.js";
 import { availableCondition, degradedCondition } from "./torrent-reasons.js";
 import { presenceConditions, reportedFields } from "./torrent-status.js";
 
@@ -45,24 +53,31 @@ async function reportTorrent(
 ): Promise<Outcome> {
   const torrent = ctx.object;
   const key = objectKey(torrent);
-  let info = backend.poller.findByParsedMagnet(parsed);
-  if (!info) info = await addTorrent(ctx, backend);
-  else info = await claimIfUnowned(ctx, backend, info);
-  port.track(key, backend, [...new Set([...lookupHashes(parsed), info.hash])]);
+  const found = backend.poller.findByParsedMagnet(parsed);
+  const added = found ? undefined : await addTorrent(ctx, backend);
+  let info = found ?? added?.torrent;
+  if (!info) throw new Error("qBittorrent answered the add without the torrent");
+  const hashes = [...new Set([...lookupHashes(parsed), info.hash])];
+  port.track(key, backend, hashes);
+  const claimants = liveClaimants(ctx.cache, hashes, (other) =>
+    port.sameTarget(other, ctx.cache, backend.target),
+  );
+  let ownership = decideOwnership(info, key, claimants);
+  if (ownership.kind === "claim") {
+    ({ info, ownership } = await claim(ctx, backend, info, claimants, added?.added === true));
+  }
 
-  const owner = ownerKeyFromTags(info.tags);
-  const duplicateOf = findDuplicateOwner(ctx, info, owner, key);
   const decision = port.decideProgress(key, torrent.status ?? {}, reportedFields(info, torrent.status));
   Object.assign(ctx.status, decision.fields, { qbittorrent: backend.target.url });
   const outcome = decision.requeueAfterMs === undefined ? done : requeueAfter(decision.requeueAfterMs);
-  if (duplicateOf) {
-    const message = `torrent ${info.hash} is already managed by Torrent ${duplicateOf}; this one only reports it`;
+  if (ownership.kind === "duplicate") {
+    const message = `torrent ${info.hash} is already managed by Torrent ${ownership.of}; this one only reports it`;
     ctx.setCondition(availableCondition("DuplicateTorrent", message));
     ctx.setCondition(degradedCondition("DuplicateTorrent", message));
     ctx.status.adopted = undefined;
     return outcome;
   }
-  const adopted = owner !== key;
+  const adopted = ownership.kind === "adopted";
   if (adopted && torrent.status?.adopted !== true) {
     await ctx.event(
       "Normal",
@@ -75,6 +90,39 @@ async function reportTorrent(
   for (const condition of presenceConditions(info)) ctx.setCondition(condition);
   logCompleted(ctx, info);
   return outcome;
+}
+
+/**
+ * Puts this CR's owner tag on a torrent the operator added that no live CR owns (just added, added
+ * before a crash, or left by a deleted owner), after a fresh read unless this run added it itself.
+ */
+async function claim(
+  ctx: ReconcileContext<Torrent>,
+  backend: TorrentBackend,
+  info: QbittorrentTorrent,
+  claimants: readonly Torrent[],
+  justAdded: boolean,
+): Promise<{ info: QbittorrentTorrent; ownership: Ownership }> {
+  const key = objectKey(ctx.object);
+  const fresh = justAdded ? info : ((await backend.client.torrentsInfo([info.hash]))[0] ?? info);
+  const ownership = decideOwnership(fresh, key, claimants);
+  if (ownership.kind !== "claim") return { info: fresh, ownership };
+  const tag = ownerTag(ctx.object);
+  const stale = ownerKeyFromTags(fresh.tags);
+  if (stale !== undefined) await backend.client.removeTags([fresh.hash], [ownerTagOfKey(stale)]);
+  await backend.client.addTags([fresh.hash], [tag]);
+  const tags = [...tagList(fresh.tags).filter((t) => stale === undefined || t !== ownerTagOfKey(stale)), tag];
+  const { target } = backend;
+  if (justAdded) {
+    await ctx.event("Normal", "Added", `added torrent ${fresh.hash} to qBittorrent (${target.source})`);
+  } else if (ctx.conditions.some((c) => c.type === "Available" && c.reason === "DuplicateTorrent")) {
+    await ctx.event(
+      "Normal",
+      "OwnershipTransferred",
+      `torrent ${fresh.hash} is managed by this Torrent now: the Torrent that managed it was deleted`,
+    );
+  }
+  return { info: { ...fresh, tags: tags.join(", ") }, ownership: { kind: "owner" } };
 }
 
 /** The seed's "Torrent reconciliation completed": info when the state or availability moved, else debug. */
@@ -91,10 +139,11 @@ function logCompleted(ctx: ReconcileContext<Torrent>, info: QbittorrentTorrent):
   else ctx.log.debug("Torrent reconciliation completed", meta);
 }
 
+/** Adds the magnet through the poller's batch; `added` says whether this request added it (else it was there). */
 async function addTorrent(
   ctx: ReconcileContext<Torrent>,
   backend: TorrentBackend,
-): Promise<QbittorrentTorrent> {
+): Promise<{ torrent: QbittorrentTorrent; added: boolean }> {
   const { spec } = ctx.object;
   const { target } = backend;
   const savePath =
@@ -128,69 +177,5 @@ async function addTorrent(
       "Available",
     );
   }
-  if (outcome.outcome === "added") {
-    const tag = ownerTag(ctx.object);
-    await backend.client.addTags([outcome.hash], [tag]);
-    await ctx.event("Normal", "Added", `added torrent ${outcome.hash} to qBittorrent (${target.source})`);
-    return { ...outcome.torrent, tags: [...tagList(outcome.torrent.tags), tag].join(", ") };
-  }
-  return claimIfUnowned(ctx, backend, outcome.torrent);
-}
-
-/**
- * A torrent with the operator's tag but no owner tag was added by an operator that stopped before
- * tagging it: the oldest live Torrent naming it claims it (after a fresh read), so it is never orphaned.
- */
-async function claimIfUnowned(
-  ctx: ReconcileContext<Torrent>,
-  backend: TorrentBackend,
-  info: QbittorrentTorrent,
-): Promise<QbittorrentTorrent> {
-  const tags = tagList(info.tags);
-  if (!tags.includes(managedTag) || ownerKeyFromTags(info.tags) !== undefined) return info;
-  const key = objectKey(ctx.object);
-  const claimant = ctx.cache
-    .list<Torrent>(TorrentResource)
-    .filter((other) => !other.metadata.deletionTimestamp && namesHash(other, info.hash))
-    .sort((a, b) => creationOrder(a) - creationOrder(b) || objectKey(a).localeCompare(objectKey(b)))[0];
-  if (claimant !== undefined && objectKey(claimant) !== key) return info;
-  const fresh = (await backend.client.torrentsInfo([info.hash]))[0] ?? info;
-  if (ownerKeyFromTags(fresh.tags) !== undefined) return fresh;
-  const tag = ownerTag(ctx.object);
-  await backend.client.addTags([fresh.hash], [tag]);
-  return { ...fresh, tags: [...tagList(fresh.tags), tag].join(", ") };
-}
-
-function namesHash(torrent: Torrent, hash: string): boolean {
-  try {
-    return lookupHashes(parseMagnet(torrent.spec.magnet_uri)).includes(hash);
-  } catch {
-    return false;
-  }
-}
-
-function creationOrder(torrent: Torrent): number {
-  return new Date(torrent.metadata.creationTimestamp ?? 0).getTime();
-}
-
-/** The Torrent that already manages this torrent, if it is another live one. */
-function findDuplicateOwner(
-  ctx: ReconcileContext<Torrent>,
-  info: QbittorrentTorrent,
-  owner: string | undefined,
-  key: string,
-): string | undefined {
-  if (owner === key) return undefined;
-  const others = ctx.cache
-    .list<Torrent>(TorrentResource)
-    .filter((other) => objectKey(other) !== key && !other.metadata.deletionTimestamp);
-  if (owner !== undefined && others.some((other) => objectKey(other) === owner)) return owner;
-  // An adopted torrent has no owner tag: the oldest live Torrent that adopted it keeps it.
-  const me = ctx.object.metadata.creationTimestamp ?? new Date();
-  const adopter = others
-    .filter((other) => other.status?.hash === info.hash && other.status.adopted === true)
-    .filter((other) => (other.metadata.creationTimestamp ?? new Date()) <= me)
-    .map(objectKey)
-    .sort()[0];
-  return adopter;
+  return { torrent: outcome.torrent, added: outcome.outcome === "added" };
 }

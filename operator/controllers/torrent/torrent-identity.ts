@@ -13,7 +13,12 @@ const ownerTagPrefix = "mediaplane:";
 
 /** The tag naming the Torrent that added a torrent, e.g. `mediaplane:media/ubuntu`. */
 export function ownerTag(torrent: Pick<Torrent, "metadata">): string {
-  return `${ownerTagPrefix}${torrent.metadata.namespace ?? ""}/${torrent.metadata.name ?? ""}`;
+  return ownerTagOfKey(`${torrent.metadata.namespace ?? ""}/${torrent.metadata.name ?? ""}`);
+}
+
+/** The owner tag of the Torrent with this "namespace/name". */
+export function ownerTagOfKey(key: string): string {
+  return `${ownerTagPrefix}${key}`;
 }
 
 /** qBittorrent reports tags as "a, b": the owner key ("namespace/name") in them, if any. */
