@@ -2,7 +2,8 @@
 // controller owner reference, create-once for generated values, and a prune of what it owns but no longer renders.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { CacheReader } from "./context.js";
-import { isConflict, isNotFound, type KubeApi } from "./kube-api.js";
+import { KubeApiError, isConflict, isNotFound, type KubeApi } from "./kube-api.js";
+import { PermanentError } from "./outcome.js";
 import { apiVersionOf, resourceFor, type ResourceType } from "./resource.js";
 
 /** A child by kind and name, in the owner's namespace (cluster-scoped ones have no owner reference). */
@@ -71,6 +72,22 @@ export function childKey(child: Pick<ChildReference, "kind" | "name">): string {
   return `${child.kind}/${child.name}`;
 }
 
+/**
+ * A rendered object the API server refuses as invalid (422) can never be written as the spec stands:
+ * a permanent failure (InvalidSpec, Stalled, no retry until the spec changes), not a retry loop.
+ */
+async function refusedAsInvalidSpec<R>(object: KubernetesObject, write: () => Promise<R>): Promise<R> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!(error instanceof KubeApiError) || error.status !== 422) throw error;
+    throw new PermanentError(
+      "InvalidSpec",
+      `the API server refuses the ${object.kind ?? "object"} ${nameOf(object)} this spec renders: ${error.message}`,
+    );
+  }
+}
+
 function nameOf(object: KubernetesObject): string {
   return object.metadata?.name ?? "";
 }
@@ -119,12 +136,16 @@ export class RunChildWriter implements ChildWriter {
 
   async apply<C extends KubernetesObject>(child: C): Promise<C> {
     this.remember(child);
-    return this.deps.api.apply(this.resolve(child), this.owned(child), this.deps.fieldManager);
+    return refusedAsInvalidSpec(child, () =>
+      this.deps.api.apply(this.resolve(child), this.owned(child), this.deps.fieldManager),
+    );
   }
 
   async applyUnowned<C extends KubernetesObject>(object: C): Promise<C> {
     this.remember(object);
-    return this.deps.api.apply(this.resolve(object), object, this.deps.fieldManager);
+    return refusedAsInvalidSpec(object, () =>
+      this.deps.api.apply(this.resolve(object), object, this.deps.fieldManager),
+    );
   }
 
   async createOnce<C extends KubernetesObject>(
@@ -141,7 +162,10 @@ export class RunChildWriter implements ChildWriter {
     const rendered = render();
     const object = options.owned === false ? rendered : this.owned(rendered);
     try {
-      return { object: await this.deps.api.create(resource, object), created: true };
+      return {
+        object: await refusedAsInvalidSpec(object, () => this.deps.api.create(resource, object)),
+        created: true,
+      };
     } catch (error) {
       // The cache lagged behind an object that exists: keep it, whatever it holds.
       if (!isConflict(error)) throw error;

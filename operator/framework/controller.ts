@@ -283,6 +283,7 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
       );
       return "done";
     }
+    const permanent = error instanceof PermanentError;
     const failure: RunFailure = {
       reason:
         error instanceof TemporaryError || error instanceof PermanentError ? error.reason : "ReconcileError",
@@ -290,9 +291,10 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
     };
     this.options.report?.(ctx, failure);
     this.setFailedCondition(ctx, error, failure);
-    if (error instanceof PermanentError) {
+    if (permanent) {
+      // Only a spec change can fix it: no retry until then.
       log.warn("reconcile failed permanently", { reason: failure.reason, error: message });
-      ctx.setCondition({ type: STALLED, status: true, reason: failure.reason, message });
+      ctx.setCondition({ type: STALLED, status: true, reason: failure.reason, message: failure.message });
       await this.writeStatus(object, ctx, object.metadata?.generation, failure);
       this.failures.delete(key);
       return "permanent_error";

@@ -60,10 +60,20 @@ async function connectOrGiveUp(
   }
 }
 
+/**
+ * Forgets the Torrent once its finalizer is done. A failed finalize stays tracked, so qBittorrent's
+ * recovery wakes it at once instead of after its backoff.
+ */
 export async function finalizeTorrent(
   ctx: ReconcileContext<Torrent>,
   port: QbittorrentPort,
 ): Promise<Outcome> {
+  const outcome = await settleTorrent(ctx, port);
+  await port.release(objectKey(ctx.object));
+  return outcome;
+}
+
+async function settleTorrent(ctx: ReconcileContext<Torrent>, port: QbittorrentPort): Promise<Outcome> {
   const torrent = ctx.object;
   const key = objectKey(torrent);
   const magnet = parsed(torrent);
@@ -72,54 +82,50 @@ export async function finalizeTorrent(
   const hashes = [
     ...new Set([...lookupHashes(magnet), ...(torrent.status?.hash ? [torrent.status.hash] : [])]),
   ];
-  try {
-    const resolution = port.resolve(torrent, ctx.cache);
-    if (resolution.kind !== "ready") {
-      await ctx.event(
-        "Warning",
-        "Released",
-        `cannot reach the qBittorrent of this Torrent (${resolution.message}); its torrent is left in place`,
-      );
-      return done;
-    }
-    const backend = await connectOrGiveUp(ctx, port, key, resolution.target, hashes);
-    if (!backend) return done;
-    const info = await currentTorrent(port, backend, magnet, hashes);
-    if (!info) return done;
-    const others = liveClaimants(ctx.cache, [...hashes, info.hash], (other) =>
-      port.sameTarget(other, ctx.cache, backend.target),
-    ).filter((other) => objectKey(other) !== key);
-    // Deleting, this CR is no claimant: it manages the torrent only by its owner tag, or as the
-    // last CR naming a torrent the operator added without an owner (a crash before tagging).
-    const ownership = decideOwnership(info, key, others);
-    const manages = ownership.kind === "owner" || (ownership.kind === "claim" && others.length === 0);
-    if (!manages) {
-      const why =
-        ownership.kind === "duplicate" ? `Torrent ${ownership.of} manages it` : "it was adopted, not added";
-      await ctx.event("Normal", "Released", `torrent ${info.hash} stays in qBittorrent: ${why}`);
-      return done;
-    }
-    const [next] = others;
-    if (next) {
-      // Another live CR names it: it stays, and the oldest of them takes it over on its next run.
-      await port.call(backend, () => backend.client.removeTags([info.hash], [ownerTag(torrent)]));
-      await ctx.event(
-        "Normal",
-        "Released",
-        `torrent ${info.hash} stays in qBittorrent with its files: Torrent ${objectKey(next)} still names it and takes it over`,
-      );
-      return done;
-    }
-    const deleteFiles = torrent.spec.delete_files_on_removal === true;
-    // qBittorrent going away mid-delete keeps the finalizer: the port's failure is retried after its backoff.
-    await port.call(backend, () => backend.poller.enqueueDelete(info.hash, deleteFiles));
+  const resolution = port.resolve(torrent, ctx.cache);
+  if (resolution.kind !== "ready") {
     await ctx.event(
-      "Normal",
-      "Removed",
-      `removed torrent ${info.hash} from qBittorrent${deleteFiles ? " with its files" : "; files kept"}`,
+      "Warning",
+      "Released",
+      `cannot reach the qBittorrent of this Torrent (${resolution.message}); its torrent is left in place`,
     );
     return done;
-  } finally {
-    await port.release(key);
   }
+  const backend = await connectOrGiveUp(ctx, port, key, resolution.target, hashes);
+  if (!backend) return done;
+  const info = await currentTorrent(port, backend, magnet, hashes);
+  if (!info) return done;
+  const others = liveClaimants(ctx.cache, [...hashes, info.hash], (other) =>
+    port.sameTarget(other, ctx.cache, backend.target),
+  ).filter((other) => objectKey(other) !== key);
+  // Deleting, this CR is no claimant: it manages the torrent only by its owner tag, or as the
+  // last CR naming a torrent the operator added without an owner (a crash before tagging).
+  const ownership = decideOwnership(info, key, others);
+  const manages = ownership.kind === "owner" || (ownership.kind === "claim" && others.length === 0);
+  if (!manages) {
+    const why =
+      ownership.kind === "duplicate" ? `Torrent ${ownership.of} manages it` : "it was adopted, not added";
+    await ctx.event("Normal", "Released", `torrent ${info.hash} stays in qBittorrent: ${why}`);
+    return done;
+  }
+  const [next] = others;
+  if (next) {
+    // Another live CR names it: it stays, and the oldest of them takes it over on its next run.
+    await port.call(backend, () => backend.client.removeTags([info.hash], [ownerTag(torrent)]));
+    await ctx.event(
+      "Normal",
+      "Released",
+      `torrent ${info.hash} stays in qBittorrent with its files: Torrent ${objectKey(next)} still names it and takes it over`,
+    );
+    return done;
+  }
+  const deleteFiles = torrent.spec.delete_files_on_removal === true;
+  // qBittorrent going away mid-delete keeps the finalizer: the port's failure is retried after its backoff.
+  await port.call(backend, () => backend.poller.enqueueDelete(info.hash, deleteFiles));
+  await ctx.event(
+    "Normal",
+    "Removed",
+    `removed torrent ${info.hash} from qBittorrent${deleteFiles ? " with its files" : "; files kept"}`,
+  );
+  return done;
 }

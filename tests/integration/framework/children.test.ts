@@ -10,7 +10,7 @@ import { Operator } from "../../../operator/framework/operator.js";
 import { done } from "../../../operator/framework/outcome.js";
 import { builtinResources } from "../../../operator/framework/resource.js";
 import { createTestNamespace, testCluster, waitFor } from "../support/cluster.js";
-import { widgetClient } from "./widget-client.js";
+import { readyCondition, widgetClient } from "./widget-client.js";
 import { WidgetResource, installWidgetCrd, type Widget } from "./widget-operator.js";
 
 const kubeConfig = testCluster();
@@ -157,4 +157,30 @@ test("create-once keeps an object that already exists, whatever it holds", async
   const secret = await core.readNamespacedSecret({ namespace, name: "w-generated" });
   assert.equal(Buffer.from(secret.data?.["token"] ?? "", "base64").toString(), "chosen-by-hand");
   assert.deepEqual(await eventsOf(namespace, "Generated"), [], "nothing was generated");
+});
+
+test("a child the API server refuses as invalid stalls the owner with InvalidSpec until the spec changes", async (t) => {
+  const namespace = await createTestNamespace(t);
+  const widgets = widgetClient(kubeConfig, namespace);
+  // A ConfigMap named w-Not_A_Name: the API server answers 422 Invalid, which no retry can fix.
+  await widgets.create("w", { value: "apply:Not_A_Name" });
+  const stalled = await waitFor(
+    async () => {
+      const widget = await widgets.get("w");
+      return readyCondition(widget, "Stalled")?.status === "True" ? widget : undefined;
+    },
+    { what: "Stalled=True", timeoutMs: 60_000 },
+  );
+  assert.equal(readyCondition(stalled)?.status, "False");
+  assert.equal(readyCondition(stalled)?.reason, "InvalidSpec");
+  assert.match(
+    String(readyCondition(stalled)?.message),
+    /refuses the ConfigMap w-Not_A_Name this spec renders/,
+  );
+  await widgets.patchSpec("w", { value: "apply:fine" });
+  await waitFor(async () => (await widgets.get("w"))?.status?.["rendered"] === "apply:fine", {
+    what: "the run of the fixed spec",
+    timeoutMs: 60_000,
+  });
+  assert.notEqual(readyCondition(await widgets.get("w"), "Stalled")?.status, "True");
 });

@@ -5,13 +5,12 @@ import { test } from "node:test";
 import { decideOwnership } from "../../../operator/controllers/torrent/torrent-ownership.js";
 import type { Torrent } from "../../../operator/generated/torrent.js";
 
-const cr = (name: string, created: string): Torrent =>
-  ({
-    apiVersion: "torrent.qbittorrent.io/v1alpha1",
-    kind: "Torrent",
-    metadata: { namespace: "media", name, creationTimestamp: created as unknown as Date },
-    spec: { magnet_uri: "magnet:?xt=urn:btih:0000000000000000000000000000000000000001" },
-  }) as Torrent;
+const cr = (name: string, created: string): Torrent => ({
+  apiVersion: "torrent.qbittorrent.io/v1alpha1",
+  kind: "Torrent",
+  metadata: { namespace: "media", name, creationTimestamp: created as unknown as Date },
+  spec: { magnet_uri: "magnet:?xt=urn:btih:0000000000000000000000000000000000000001" },
+});
 
 const oldest = cr("b", "2026-01-01T00:00:00Z");
 const tieFirst = cr("a", "2026-01-01T00:00:05Z");
