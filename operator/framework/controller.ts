@@ -136,7 +136,9 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
         this.written.delete(objectKey(object));
         return;
       }
-      if (type === "ADDED" || needsReconcile(object, previous)) this.enqueueFromEvent(objectKey(object));
+      if (type === "ADDED" || needsReconcile(object, previous, this.options.finalizer)) {
+        this.enqueueFromEvent(objectKey(object));
+      }
     });
     const group = this.options.resource.group;
     for (const resource of this.options.children ?? []) {
@@ -473,15 +475,24 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
   }
 }
 
-/** A primary's update needs a reconcile unless only status or bookkeeping changed. */
-function needsReconcile(object: KubernetesObject, previous: KubernetesObject | undefined): boolean {
+/**
+ * A primary's update needs a reconcile unless only status or bookkeeping changed. A finalizer change
+ * counts only when ours went missing (someone removed it): our own add must not cost another run.
+ */
+function needsReconcile(
+  object: KubernetesObject,
+  previous: KubernetesObject | undefined,
+  finalizer: string | undefined,
+): boolean {
   if (!previous) return true;
   const a = object.metadata ?? {};
   const b = previous.metadata ?? {};
+  const ourFinalizerRemoved =
+    finalizer !== undefined && hasFinalizer(previous, finalizer) && !hasFinalizer(object, finalizer);
   return (
     a.generation !== b.generation ||
     a.deletionTimestamp !== b.deletionTimestamp ||
-    JSON.stringify(a.finalizers) !== JSON.stringify(b.finalizers) ||
+    ourFinalizerRemoved ||
     JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
     JSON.stringify(a.annotations) !== JSON.stringify(b.annotations) ||
     JSON.stringify(a.ownerReferences) !== JSON.stringify(b.ownerReferences)

@@ -15,7 +15,8 @@ test("50 spec updates to one object coalesce into a few reconciles that end at t
   const namespace = await createTestNamespace(t);
   const widgets = widgetClient(kubeConfig, namespace);
   const recorder = reconcileRecorder(namespace, 0);
-  const running = widgetOperator(kubeConfig, { beforeReconcile: recorder.hook });
+  // A window no busy machine's patch rate falls out of: each update restarts it, up to its cap (30 s).
+  const running = widgetOperator(kubeConfig, { beforeReconcile: recorder.hook, coalesceMs: 3000 });
   await running.operator.start();
   t.after(() => running.operator.stop());
   await widgets.create("burst", { value: "0" });

@@ -79,6 +79,8 @@ export interface WidgetOperatorOptions {
   resyncSeconds?: number;
   /** A run of a new generation longer than this shows Reconciling=True (the framework's default 1 s). */
   progressAfterMs?: number;
+  /** Watch events for one object within this window coalesce (the framework's default 100 ms). */
+  coalesceMs?: number;
   /** Where the operator logs (silent by default). */
   log?: Logger;
   watchBackoff?: { baseMs?: number; capMs?: number };
@@ -116,6 +118,7 @@ export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOp
     retry: options.retry ?? { baseMs: 200, capMs: 2000 },
     resyncSeconds: options.resyncSeconds,
     ...(options.progressAfterMs === undefined ? {} : { progressAfterMs: options.progressAfterMs }),
+    ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
     reconcile: async (ctx) => {
       reconciles++;
       await options.beforeReconcile?.(ctx);
