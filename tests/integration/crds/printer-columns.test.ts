@@ -128,7 +128,7 @@ test("kubectl get -o wide shows each kind's Ready condition and its reason", asy
     replicas: 1,
     readyReplicas: 1,
     nfsEndpoint: `library-file.${namespace}.svc.cluster.local:2049`,
-    conditions: [ready("True", "Ready", "every condition is met")],
+    conditions: [ready("True", "Succeeded", "all conditions are met")],
   });
   await setStatus(namespace, "mediastack", "media", {
     appsSummary: "4/5",
