@@ -10,6 +10,15 @@ export const DittoServerResource = {
   namespaced: true,
 } as const;
 
+export type DittoServerPasswordSecretRef = {
+  /** Name of the Secret. */
+  name: string;
+  /** Key within the Secret. */
+  key?: string;
+  /** Whether the Secret or key may be missing. */
+  optional?: boolean;
+};
+
 /** Desired state of the DittoFS server. */
 export type DittoServerSpec = {
   /** Container image of the DittoFS server. The default is the DittoFS release whose config.yaml shape the operator renders; pin another tag only if it reads the same configuration. */
@@ -53,6 +62,15 @@ export type DittoServerSpec = {
     enabled?: boolean;
     /** Port of the metrics endpoint, in the container and on the Service. */
     port?: number;
+    /** The upstream DittoFS operator's prometheus-operator ServiceMonitor. mediaplane does not render one yet; it accepts enabled false so upstream manifests apply. The <name>-metrics Service carries prometheus.io/scrape, port and path annotations for annotation-based discovery. */
+    serviceMonitor?: {
+      /** Must be false (or absent) for now; see above. */
+      enabled?: boolean;
+      /** Scrape interval upstream (e.g. 30s); unused while enabled is false. */
+      interval?: string;
+      /** ServiceMonitor labels upstream; unused while enabled is false. */
+      labels?: Record<string, string>;
+    };
   };
   /** S3 content store settings. The credentials are injected into the server as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL by secretKeyRef; they are never copied into this resource, the ConfigMap or the status. */
   s3?: {
@@ -108,6 +126,49 @@ export type DittoServerSpec = {
     databaseName?: string;
     /** Delete the PostgreSQL cluster, and all its data, when this DittoServer is deleted. When false the cluster is left running and can be reused. */
     deleteWithServer?: boolean;
+  };
+  /** The DittoFS REST API, as the upstream DittoFS operator's controlPlane field sets it. mediaplane serves it over HTTP on port 8080 inside the cluster (Service <name>-api and the health probes use it), so port 8080 and tls false are accepted and anything else is refused with a message. */
+  controlPlane?: {
+    /** Port of the REST API; must be 8080 (see above). */
+    port?: number;
+    /** Serve and reach the REST API over HTTPS upstream; must be false here. */
+    tls?: boolean;
+    /** Upstream's TLS server certificate Secret; refused here (see above). */
+    certSecretName?: string;
+    /** Upstream's mutual-TLS client CA Secret; refused here (see above). */
+    clientCASecretName?: string;
+  };
+  /** Authentication of the DittoFS REST API, as the upstream DittoFS operator's identity field sets it. mediaplane keeps the API's JWT signing key and the first admin password (user admin) in Secret <name>-controlplane, keys jwt-secret and admin-password: it generates them when the Secret is absent and never overwrites it, so create that Secret before the DittoServer to choose them. type memory and admin.username admin are accepted; fields that point elsewhere are refused with a message. */
+  identity?: {
+    /** Identity store; memory, the only value upstream allows. */
+    type?: "memory";
+    /** The first admin user of the REST API. */
+    admin?: {
+      /** Must be admin (see above). */
+      username?: string;
+      /** Upstream's admin password Secret key; refused here (see above). */
+      passwordSecretRef?: DittoServerPasswordSecretRef;
+    };
+    /** Upstream's JWT settings; refused here (see above). */
+    jwt?: {
+      /** Upstream's JWT signing key Secret key. */
+      secretRef?: DittoServerPasswordSecretRef;
+      /** Upstream's access token lifetime, e.g. 15m. */
+      accessTokenDuration?: string;
+      /** Upstream's refresh token lifetime, e.g. 168h. */
+      refreshTokenDuration?: string;
+    };
+    /** Upstream's LDAP identity provider; refused here. */
+    ldap?: Record<string, unknown>;
+    /** Upstream's Kerberos provider; refused here. */
+    kerberos?: Record<string, unknown>;
+  };
+  /** The upstream DittoFS operator's per-adapter Services. mediaplane publishes NFS and SMB on one Service, <name>-file, configured by spec.service; this field is refused with a message that says so. */
+  adapterServices?: {
+    /** Upstream's adapter Service type; use spec.service.type. */
+    type?: "ClusterIP" | "NodePort" | "LoadBalancer";
+    /** Upstream's adapter Service annotations; use spec.service.annotations. */
+    annotations?: Record<string, string>;
   };
   /** Compute resources of the DittoFS container (requests and limits). */
   resources?: {

@@ -1,4 +1,4 @@
-// Golden-file assertions for the pure renderers: one YAML file per scenario, compared byte
+// Golden-file assertions: one YAML file per renderer scenario (or one text file, e.g. kubectl output), compared byte
 // for byte, rewritten only when UPDATE_GOLDEN=1 (npm run golden:update).
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,4 +24,19 @@ export function assertMatchesGolden(name: string, objects: readonly unknown[]): 
   }
   assert.ok(existsSync(path), `golden file ${path} is missing: run npm run golden:update and review it`);
   assert.equal(actual, readFileSync(path, "utf8"), `rendering differs from ${path} (npm run golden:update)`);
+}
+
+/** Fails unless `text` equals tests/golden/<name> byte for byte (rewritten when UPDATE_GOLDEN=1). */
+export function assertMatchesGoldenText(name: string, text: string): void {
+  const path = join(goldenRoot, name);
+  if (process.env.UPDATE_GOLDEN === "1") {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    return;
+  }
+  assert.ok(
+    existsSync(path),
+    `golden file ${path} is missing: rerun this test with UPDATE_GOLDEN=1 and review it`,
+  );
+  assert.equal(text, readFileSync(path, "utf8"), `output differs from ${path} (rerun with UPDATE_GOLDEN=1)`);
 }

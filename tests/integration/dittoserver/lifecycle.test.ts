@@ -84,8 +84,11 @@ test("the quick-start sample becomes Ready and kubectl shows its status", async 
   assert.equal(server.status?.configHash, templateHash(statefulSet));
 
   const table = await kubectl("get", "ditto", "-n", namespace, "-o", "wide");
-  assert.match(table, /NAME\s+REPLICAS\s+READY\s+STATUS\s+NFS\s+AGE/);
-  assert.match(table, new RegExp(`my-dittofs\\s+1\\s+1\\s+Running\\s+my-dittofs-file\\.${namespace}\\.svc`));
+  assert.match(table, /NAME\s+REPLICAS\s+READY\s+REASON\s+STATUS\s+READY PODS\s+NFS\s+AGE/);
+  assert.match(
+    table,
+    new RegExp(`my-dittofs\\s+1\\s+True\\s+\\w+\\s+Running\\s+1\\s+my-dittofs-file\\.${namespace}\\.svc`),
+  );
   const described = await kubectl("describe", "dittoserver", "my-dittofs", "-n", namespace);
   assert.match(described, /CredentialsGenerated/);
 });
