@@ -26,6 +26,13 @@ export interface StartQbittorrentOptions {
   binary?: string;
   /** Which qbittorrent-nox (see testedQbittorrents()); the host's by default. */
   target?: QbittorrentTarget;
+  /**
+   * Run it the way LinuxServer's image does instead of with a private profile: HOME, XDG_CONFIG_HOME and
+   * XDG_DATA_HOME are `configHome`, whose qBittorrent/qBittorrent.conf the caller wrote (nothing is
+   * written or merged here), no --profile and no --confirm-legal-notice, so the config alone must accept
+   * the legal notice. `root` holds configHome and the save paths; the caller owns and removes it.
+   */
+  linuxServerLayout?: { root: string; configHome: string };
 }
 
 export interface QbittorrentInstance {
@@ -72,54 +79,70 @@ export async function startQbittorrent(options: StartQbittorrentOptions = {}): P
   const username = options.username ?? "mediaplane";
   const password = options.password ?? randomBytes(12).toString("base64url");
   const [port, torrentingPort] = (await freeLoopbackPorts(2)) as [number, number];
-  const profileDir = mkdtempSync(join(tmpdir(), "mediaplane-qbittorrent-"));
+  const layout = options.linuxServerLayout;
+  const profileDir = layout?.root ?? mkdtempSync(join(tmpdir(), "mediaplane-qbittorrent-"));
   // Inside a rootfs the profile is bind-mounted at the same path, so every path (save paths,
   // content_path) reads the same inside and outside the chroot.
   const mountPoint = rootfs === undefined ? undefined : join(rootfs, profileDir);
   if (mountPoint !== undefined) mkdirSync(mountPoint, { recursive: true });
   const downloadDir = join(profileDir, "downloads");
   mkdirSync(downloadDir, { recursive: true });
-  mkdirSync(join(profileDir, "qBittorrent", "config"), { recursive: true });
-  writeFileSync(
-    join(profileDir, "qBittorrent", "config", "qBittorrent.conf"),
-    renderConf(
-      mergeSections(
-        {
-          LegalNotice: { Accepted: "true" },
-          BitTorrent: {
-            "Session\\DHTEnabled": "false",
-            "Session\\LSDEnabled": "false",
-            "Session\\PeXEnabled": "false",
-            "Session\\Port": String(torrentingPort),
-            "Session\\Interface": "lo",
-            "Session\\InterfaceName": "lo",
-            "Session\\InterfaceAddress": "127.0.0.1",
-            "Session\\DefaultSavePath": downloadDir,
-            "Session\\TempPath": join(profileDir, "incomplete"),
-            // Without queueing every magnet shows its own state (metaDL) instead of queuedDL.
-            "Session\\QueueingSystemEnabled": "false",
+  if (layout === undefined) writeTestProfileConfig();
+  function writeTestProfileConfig(): void {
+    mkdirSync(join(profileDir, "qBittorrent", "config"), { recursive: true });
+    writeFileSync(
+      join(profileDir, "qBittorrent", "config", "qBittorrent.conf"),
+      renderConf(
+        mergeSections(
+          {
+            LegalNotice: { Accepted: "true" },
+            BitTorrent: {
+              "Session\\DHTEnabled": "false",
+              "Session\\LSDEnabled": "false",
+              "Session\\PeXEnabled": "false",
+              "Session\\Port": String(torrentingPort),
+              "Session\\Interface": "lo",
+              "Session\\InterfaceName": "lo",
+              "Session\\InterfaceAddress": "127.0.0.1",
+              "Session\\DefaultSavePath": downloadDir,
+              "Session\\TempPath": join(profileDir, "incomplete"),
+              // Without queueing every magnet shows its own state (metaDL) instead of queuedDL.
+              "Session\\QueueingSystemEnabled": "false",
+            },
+            Network: { PortForwardingEnabled: "false" },
+            Preferences: {
+              "WebUI\\Address": "127.0.0.1",
+              "WebUI\\Port": String(port),
+              "WebUI\\Username": username,
+              "WebUI\\Password_PBKDF2": `"${hashQbittorrentPassword(password)}"`,
+              "WebUI\\LocalHostAuth": "true",
+              "WebUI\\UseUPnP": "false",
+              "Connection\\ResolvePeerCountries": "false",
+            },
           },
-          Network: { PortForwardingEnabled: "false" },
-          Preferences: {
-            "WebUI\\Address": "127.0.0.1",
-            "WebUI\\Port": String(port),
-            "WebUI\\Username": username,
-            "WebUI\\Password_PBKDF2": `"${hashQbittorrentPassword(password)}"`,
-            "WebUI\\LocalHostAuth": "true",
-            "WebUI\\UseUPnP": "false",
-            "Connection\\ResolvePeerCountries": "false",
-          },
-        },
-        options.extraConfig ?? {},
+          options.extraConfig ?? {},
+        ),
       ),
-    ),
-  );
+    );
+  }
 
-  const qbtArgs = [`--profile=${profileDir}`, `--webui-port=${port}`];
+  const qbtArgs =
+    layout === undefined ? [`--profile=${profileDir}`, `--webui-port=${port}`] : [`--webui-port=${port}`];
   // 5.x asks for the legal notice unless told; 4.5 refuses the flag ("Bad command line") and exits.
-  if (Number(version.split(".")[0]) >= 5) qbtArgs.push("--confirm-legal-notice");
-  const launchCommand =
-    rootfs === undefined ? { binary, args: qbtArgs } : chrootCommand(rootfs, profileDir, qbtArgs);
+  if (layout === undefined && Number(version.split(".")[0]) >= 5) qbtArgs.push("--confirm-legal-notice");
+  const env =
+    layout === undefined
+      ? undefined
+      : {
+          ...process.env,
+          HOME: layout.configHome,
+          XDG_CONFIG_HOME: layout.configHome,
+          XDG_DATA_HOME: layout.configHome,
+        };
+  const launchCommand = {
+    ...(rootfs === undefined ? { binary, args: qbtArgs } : chrootCommand(rootfs, profileDir, qbtArgs)),
+    env,
+  };
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(profileDir, "qbittorrent-nox.out");
   let child: ComponentProcess | undefined;
@@ -139,7 +162,7 @@ export async function startQbittorrent(options: StartQbittorrentOptions = {}): P
   const removeProfile = (): void => {
     if (removed) return;
     removed = true;
-    rmSync(profileDir, { recursive: true, force: true });
+    if (layout === undefined) rmSync(profileDir, { recursive: true, force: true });
     // The bind mount died with qbittorrent-nox's mount namespace: only the empty mount point is left.
     if (mountPoint !== undefined) rmdirSync(mountPoint);
   };
@@ -168,7 +191,11 @@ export async function startQbittorrent(options: StartQbittorrentOptions = {}): P
     suite: target.suite,
     qbittorrentLog: () => {
       try {
-        return readFileSync(join(profileDir, "qBittorrent", "data", "logs", "qbittorrent.log"), "utf8");
+        const dataDir =
+          layout === undefined
+            ? join(profileDir, "qBittorrent", "data")
+            : join(layout.configHome, "qBittorrent");
+        return readFileSync(join(dataDir, "logs", "qbittorrent.log"), "utf8");
       } catch {
         return "";
       }

@@ -30,6 +30,11 @@ export interface VersionBehaviour {
   readonly nothingAdded: AddTorrentsResult;
   /** Whether WebUI\APIKey and `Authorization: Bearer` exist (5.2+; not in 5.1). */
   readonly hasApiKey: boolean;
+  /**
+   * Where the version reads the WebUI settings: [Preferences] WebUI\Port up to 5.1; 5.3 reads [WebUI] Port
+   * and its config migration moves the old keys there once (Meta\MigrationVersion=12).
+   */
+  readonly webuiSection: "Preferences" | "WebUI";
 }
 
 export function versionBehaviour(version: string): VersionBehaviour {
@@ -59,5 +64,6 @@ export function versionBehaviour(version: string): VersionBehaviour {
         : { kind: "ok" },
     nothingAdded: json ? { kind: "conflict", message: "Conflict" } : { kind: "fails" },
     hasApiKey: json,
+    webuiSection: which === "5.3" ? "WebUI" : "Preferences",
   };
 }
