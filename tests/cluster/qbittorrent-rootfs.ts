@@ -142,7 +142,7 @@ export async function ensureQbittorrentRootfs(suite: RootfsSuite): Promise<Qbitt
 
 function commandExists(command: string): boolean {
   try {
-    execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
+    execFileSync("/bin/sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
     return true;
   } catch {
     return false;
@@ -167,13 +167,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The last non-empty line of a failed command's stderr (debootstrap says "E: ..."), or its message. */
+/** debootstrap's last "E: ..." line (it writes them to stdout), else the last line it wrote, else the message. */
 function lastLine(error: unknown): string {
-  const stderr = (error as { stderr?: unknown }).stderr;
-  const text = typeof stderr === "string" && stderr.trim() !== "" ? stderr : String(error);
+  const { stdout, stderr } = error as { stdout?: unknown; stderr?: unknown };
+  const text = [stdout, stderr].filter((part): part is string => typeof part === "string").join("\n");
   const lines = text
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line !== "");
-  return lines.at(-1) ?? "unknown error";
+  const fallback = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+  return lines.filter((line) => line.startsWith("E:")).at(-1) ?? lines.at(-1) ?? fallback;
 }

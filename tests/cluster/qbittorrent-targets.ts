@@ -54,7 +54,8 @@ export interface PreparedTargets {
  */
 export async function prepareQbittorrentTargets(options: { strict: boolean }): Promise<PreparedTargets> {
   const notes: string[] = [];
-  const targets = await Promise.all(
+  // allSettled: a failed suite must not leave the other's debootstrap running behind the exiting runner.
+  const settled = await Promise.allSettled(
     selectedSuites().map(async (suite): Promise<QbittorrentTarget> => {
       if (suite === "host") return { suite, version: qbittorrentNoxVersion() };
       try {
@@ -72,6 +73,9 @@ export async function prepareQbittorrentTargets(options: { strict: boolean }): P
       }
     }),
   );
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  const targets = settled.map((result) => (result as PromiseFulfilledResult<QbittorrentTarget>).value);
   return { targets, notes };
 }
 
