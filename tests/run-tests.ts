@@ -1,5 +1,5 @@
-// What `npm test` ends with: finds the test files, starts one real test control plane when integration
-// or e2e files are selected, and runs everything in one `node --test` whose exit code it returns.
+// What `npm test` ends with: finds the test files, starts one real test control plane and prepares the
+// qbittorrent-nox versions when integration or e2e files are selected, and runs everything in one `node --test`.
 import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
@@ -9,6 +9,7 @@ import { startControlPlane } from "./cluster/control-plane.js";
 import type { ControlPlane } from "./cluster/control-plane.js";
 import { controlChannelEnv, serveControlChannel } from "./cluster/control-channel.js";
 import type { ControlChannel } from "./cluster/control-channel.js";
+import { prepareQbittorrentTargets, qbittorrentTargetsEnv } from "./cluster/qbittorrent-targets.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const suites = { unit: "tests/unit", integration: "tests/integration", e2e: "tests/e2e" } as const;
@@ -84,6 +85,11 @@ async function main(): Promise<number> {
   let controlPlane: ControlPlane | undefined;
   let channel: ControlChannel | undefined;
   if (needsCluster(files)) {
+    // The 5.x root filesystems are built once (cached); with CI=true one that cannot be built fails the
+    // run with its one-line reason instead of skipping its tests.
+    const prepared = await prepareQbittorrentTargets({ strict: process.env["CI"] === "true" });
+    for (const note of prepared.notes) process.stderr.write(`${note}\n`);
+    env[qbittorrentTargetsEnv] = JSON.stringify(prepared.targets);
     env["MEDIAPLANE_TEST_BIN_DIR"] ??= clusterBinDir();
     if (env["MEDIAPLANE_TEST_KUBECONFIG"] === undefined || env["MEDIAPLANE_TEST_KUBECONFIG"] === "") {
       controlPlane = await startControlPlane();

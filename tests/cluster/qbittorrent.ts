@@ -1,7 +1,7 @@
-// Launches a real qbittorrent-nox (Debian's 4.5.2 here) on loopback for integration tests: a private
-// profile in a temp dir, a known WebUI password, no DHT/LSD/PeX/UPnP, so nothing leaves the machine.
+// Launches a real qbittorrent-nox on loopback for integration tests (the host's 4.5.2, or 5.x inside a
+// Debian rootfs): a private profile in a temp dir, a known WebUI password, no DHT/LSD/PeX/UPnP.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,8 @@ import { ComponentProcess } from "./component-process.js";
 import { stopOnProcessExit } from "./exit-cleanup.js";
 import { freeLoopbackPorts } from "./loopback-ports.js";
 import { waitFor } from "./polling.js";
+import { qbittorrentVersionIn } from "./qbittorrent-rootfs.js";
+import type { QbittorrentTarget } from "./qbittorrent-targets.js";
 
 export interface StartQbittorrentOptions {
   username?: string;
@@ -20,8 +22,17 @@ export interface StartQbittorrentOptions {
   /** More qBittorrent.conf entries, section → key → raw value (e.g. { Preferences: { "WebUI\\BanDuration": "60" } }). */
   extraConfig?: Record<string, Record<string, string>>;
   readyTimeoutMs?: number;
-  /** Defaults to $QBITTORRENT_NOX or "qbittorrent-nox" on PATH. */
+  /** Defaults to $QBITTORRENT_NOX or "qbittorrent-nox" on PATH; ignored for a rootfs target. */
   binary?: string;
+  /** Which qbittorrent-nox (see testedQbittorrents()); the host's by default. */
+  target?: QbittorrentTarget;
+  /**
+   * Run it the way LinuxServer's image does instead of with a private profile: HOME, XDG_CONFIG_HOME and
+   * XDG_DATA_HOME are `configHome`, whose qBittorrent/qBittorrent.conf the caller wrote (nothing is
+   * written or merged here), no --profile and no --confirm-legal-notice, so the config alone must accept
+   * the legal notice. `root` holds configHome and the save paths; the caller owns and removes it.
+   */
+  linuxServerLayout?: { root: string; configHome: string };
 }
 
 export interface QbittorrentInstance {
@@ -35,6 +46,8 @@ export interface QbittorrentInstance {
   downloadDir: string;
   /** e.g. "4.5.2" */
   version: string;
+  /** Where it runs: "host", or the Debian suite whose rootfs it runs in. */
+  suite: QbittorrentTarget["suite"];
   /** PID of the running qbittorrent-nox (changes on restart). */
   readonly pid: number | undefined;
   /** qBittorrent's own log (logins, adds, failures), read fresh on each call. */
@@ -58,60 +71,85 @@ export function qbittorrentNoxVersion(binary = defaultBinary()): string {
 }
 
 export async function startQbittorrent(options: StartQbittorrentOptions = {}): Promise<QbittorrentInstance> {
+  const target = options.target ?? { suite: "host" };
+  if (target.unavailable !== undefined) throw new Error(target.unavailable);
+  const rootfs = target.rootfs;
   const binary = options.binary ?? defaultBinary();
-  const version = qbittorrentNoxVersion(binary);
+  const version = rootfs === undefined ? qbittorrentNoxVersion(binary) : qbittorrentVersionIn(rootfs);
   const username = options.username ?? "mediaplane";
   const password = options.password ?? randomBytes(12).toString("base64url");
   const [port, torrentingPort] = (await freeLoopbackPorts(2)) as [number, number];
-  const profileDir = mkdtempSync(join(tmpdir(), "mediaplane-qbittorrent-"));
+  const layout = options.linuxServerLayout;
+  const profileDir = layout?.root ?? mkdtempSync(join(tmpdir(), "mediaplane-qbittorrent-"));
+  // Inside a rootfs the profile is bind-mounted at the same path, so every path (save paths,
+  // content_path) reads the same inside and outside the chroot.
+  const mountPoint = rootfs === undefined ? undefined : join(rootfs, profileDir);
+  if (mountPoint !== undefined) mkdirSync(mountPoint, { recursive: true });
   const downloadDir = join(profileDir, "downloads");
   mkdirSync(downloadDir, { recursive: true });
-  mkdirSync(join(profileDir, "qBittorrent", "config"), { recursive: true });
-  writeFileSync(
-    join(profileDir, "qBittorrent", "config", "qBittorrent.conf"),
-    renderConf(
-      mergeSections(
-        {
-          LegalNotice: { Accepted: "true" },
-          BitTorrent: {
-            "Session\\DHTEnabled": "false",
-            "Session\\LSDEnabled": "false",
-            "Session\\PeXEnabled": "false",
-            "Session\\Port": String(torrentingPort),
-            "Session\\Interface": "lo",
-            "Session\\InterfaceName": "lo",
-            "Session\\InterfaceAddress": "127.0.0.1",
-            "Session\\DefaultSavePath": downloadDir,
-            "Session\\TempPath": join(profileDir, "incomplete"),
-            // Without queueing every magnet shows its own state (metaDL) instead of queuedDL.
-            "Session\\QueueingSystemEnabled": "false",
+  if (layout === undefined) writeTestProfileConfig();
+  function writeTestProfileConfig(): void {
+    mkdirSync(join(profileDir, "qBittorrent", "config"), { recursive: true });
+    writeFileSync(
+      join(profileDir, "qBittorrent", "config", "qBittorrent.conf"),
+      renderConf(
+        mergeSections(
+          {
+            LegalNotice: { Accepted: "true" },
+            BitTorrent: {
+              "Session\\DHTEnabled": "false",
+              "Session\\LSDEnabled": "false",
+              "Session\\PeXEnabled": "false",
+              "Session\\Port": String(torrentingPort),
+              "Session\\Interface": "lo",
+              "Session\\InterfaceName": "lo",
+              "Session\\InterfaceAddress": "127.0.0.1",
+              "Session\\DefaultSavePath": downloadDir,
+              "Session\\TempPath": join(profileDir, "incomplete"),
+              // Without queueing every magnet shows its own state (metaDL) instead of queuedDL.
+              "Session\\QueueingSystemEnabled": "false",
+            },
+            Network: { PortForwardingEnabled: "false" },
+            Preferences: {
+              "WebUI\\Address": "127.0.0.1",
+              "WebUI\\Port": String(port),
+              "WebUI\\Username": username,
+              "WebUI\\Password_PBKDF2": `"${hashQbittorrentPassword(password)}"`,
+              "WebUI\\LocalHostAuth": "true",
+              "WebUI\\UseUPnP": "false",
+              "Connection\\ResolvePeerCountries": "false",
+            },
           },
-          Network: { PortForwardingEnabled: "false" },
-          Preferences: {
-            "WebUI\\Address": "127.0.0.1",
-            "WebUI\\Port": String(port),
-            "WebUI\\Username": username,
-            "WebUI\\Password_PBKDF2": `"${hashQbittorrentPassword(password)}"`,
-            "WebUI\\LocalHostAuth": "true",
-            "WebUI\\UseUPnP": "false",
-            "Connection\\ResolvePeerCountries": "false",
-          },
-        },
-        options.extraConfig ?? {},
+          options.extraConfig ?? {},
+        ),
       ),
-    ),
-  );
+    );
+  }
 
-  const args = [`--profile=${profileDir}`, `--webui-port=${port}`];
+  const qbtArgs =
+    layout === undefined ? [`--profile=${profileDir}`, `--webui-port=${port}`] : [`--webui-port=${port}`];
   // 5.x asks for the legal notice unless told; 4.5 refuses the flag ("Bad command line") and exits.
-  if (Number(version.split(".")[0]) >= 5) args.push("--confirm-legal-notice");
+  if (layout === undefined && Number(version.split(".")[0]) >= 5) qbtArgs.push("--confirm-legal-notice");
+  const env =
+    layout === undefined
+      ? undefined
+      : {
+          ...process.env,
+          HOME: layout.configHome,
+          XDG_CONFIG_HOME: layout.configHome,
+          XDG_DATA_HOME: layout.configHome,
+        };
+  const launchCommand = {
+    ...(rootfs === undefined ? { binary, args: qbtArgs } : chrootCommand(rootfs, profileDir, qbtArgs)),
+    env,
+  };
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(profileDir, "qbittorrent-nox.out");
   let child: ComponentProcess | undefined;
   let removed = false;
 
   const launch = async (): Promise<void> => {
-    const started = ComponentProcess.start({ name: "qbittorrent-nox", binary, args, logFile });
+    const started = ComponentProcess.start({ name: "qbittorrent-nox", ...launchCommand, logFile });
     child = started;
     await waitFor(() => loginSucceeds(port, username, password), {
       what: `qbittorrent-nox on ${url} to accept a login`,
@@ -121,11 +159,18 @@ export async function startQbittorrent(options: StartQbittorrentOptions = {}): P
     });
   };
 
+  const removeProfile = (): void => {
+    if (removed) return;
+    removed = true;
+    if (layout === undefined) rmSync(profileDir, { recursive: true, force: true });
+    // The bind mount died with qbittorrent-nox's mount namespace: only the empty mount point is left.
+    if (mountPoint !== undefined) rmdirSync(mountPoint);
+  };
+
   const unregister = stopOnProcessExit({
     killNow: () => {
       child?.killNow();
-      if (!removed) rmSync(profileDir, { recursive: true, force: true });
-      removed = true;
+      removeProfile();
     },
     stop: async () => {
       await stopGracefully(child);
@@ -143,17 +188,21 @@ export async function startQbittorrent(options: StartQbittorrentOptions = {}): P
     profileDir,
     downloadDir,
     version,
+    suite: target.suite,
     qbittorrentLog: () => {
       try {
-        return readFileSync(join(profileDir, "qBittorrent", "data", "logs", "qbittorrent.log"), "utf8");
+        const dataDir =
+          layout === undefined
+            ? join(profileDir, "qBittorrent", "data")
+            : join(layout.configHome, "qBittorrent");
+        return readFileSync(join(dataDir, "logs", "qbittorrent.log"), "utf8");
       } catch {
         return "";
       }
     },
     stop: async () => {
       await stopGracefully(child);
-      if (!removed) rmSync(profileDir, { recursive: true, force: true });
-      removed = true;
+      removeProfile();
       unregister();
     },
     restart: async () => {
@@ -194,6 +243,35 @@ async function stopGracefully(component: ComponentProcess | undefined): Promise<
     component.killNow();
     await component.whenExited();
   }
+}
+
+/**
+ * qbittorrent-nox inside `rootfs`, in a private mount namespace that shares the host's network (so it
+ * listens on the host's loopback): the profile dir is bind-mounted at its own path, and the mount goes
+ * away with the process. unshare, sh and chroot each exec the next, so the PID is qbittorrent-nox's.
+ */
+function chrootCommand(
+  rootfs: string,
+  profileDir: string,
+  qbtArgs: readonly string[],
+): { binary: string; args: string[] } {
+  const script =
+    'root="$1" profile="$2"; shift 2; mount --bind "$profile" "$root$profile" && exec chroot "$root" qbittorrent-nox "$@"';
+  return {
+    binary: "unshare",
+    args: [
+      "--mount",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      script,
+      "qbittorrent-in-rootfs",
+      rootfs,
+      profileDir,
+      ...qbtArgs,
+    ],
+  };
 }
 
 function defaultBinary(): string {

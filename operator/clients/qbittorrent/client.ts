@@ -130,12 +130,7 @@ export class QbittorrentClient {
 
   async setShareLimits(hashes: readonly string[], limits: ShareLimits): Promise<void> {
     if (hashes.length === 0) return;
-    await this.post("torrents/setShareLimits", {
-      hashes: joinHashes(hashes),
-      ratioLimit: String(limits.ratioLimit),
-      seedingTimeLimit: String(limits.seedingTimeLimit),
-      inactiveSeedingTimeLimit: String(limits.inactiveSeedingTimeLimit ?? -2),
-    });
+    await this.post("torrents/setShareLimits", shareLimitsForm(hashes, limits));
   }
 
   /** Per-torrent upload limit in bytes/s; 0 removes it. */
@@ -240,6 +235,22 @@ export class QbittorrentClient {
       { endpoint: request.endpoint, status: answer.status },
     );
   }
+}
+
+/**
+ * The setShareLimits form for every version: 5.3 answers 400 ("Missing required parameters:
+ * shareLimitAction, shareLimitsMode") without the last two, and older versions ignore them. "Default"
+ * keeps qBittorrent's global action and mode, as -2 keeps its global limits.
+ */
+export function shareLimitsForm(hashes: readonly string[], limits: ShareLimits): Record<string, string> {
+  return {
+    hashes: joinHashes(hashes),
+    ratioLimit: String(limits.ratioLimit),
+    seedingTimeLimit: String(limits.seedingTimeLimit),
+    inactiveSeedingTimeLimit: String(limits.inactiveSeedingTimeLimit ?? -2),
+    shareLimitAction: "Default",
+    shareLimitsMode: "Default",
+  };
 }
 
 function joinHashes(hashes: readonly string[]): string {

@@ -43,11 +43,12 @@ export function rawPost(
   });
 }
 
-/** Logs in with the instance's own credentials; returns the "SID=..." cookie pair. */
+/** Logs in with the instance's own credentials; returns the "SID=..." (5.2+: "QBT_SID_<port>=...") pair. */
 export async function rawLogin(qbt: QbittorrentInstance): Promise<string> {
   const answer = await rawPost(qbt, "/api/v2/auth/login", { username: qbt.username, password: qbt.password });
-  const cookie = /SID=[^;]+/.exec(answer.setCookie.join(";"))?.[0];
-  if (answer.body !== "Ok." || cookie === undefined) {
+  const cookie = /(?:QBT_SID_\d+|SID)=[^;]+/.exec(answer.setCookie.join(";"))?.[0];
+  const accepted = answer.status === 204 || answer.body === "Ok.";
+  if (!accepted || cookie === undefined) {
     throw new Error(`raw login failed: ${answer.status} ${answer.body}`);
   }
   return cookie;

@@ -1,5 +1,5 @@
-// Authentication against a real qbittorrent-nox 4.5.2: wrong passwords, the backoff that stays below the
-// ban threshold, re-login after a restart, typed transport errors, and no secret in any log or error.
+// Authentication against each real qbittorrent-nox (4.5.2, 5.1.x, 5.3.x): wrong passwords, the backoff that
+// stays below the ban threshold, re-login after expiry and restart, API keys, no secret in any log.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,232 +14,293 @@ import {
 import { LoginBackoff } from "../../../operator/clients/qbittorrent/login-backoff.js";
 import { startQbittorrent } from "../../cluster/qbittorrent.js";
 import type { QbittorrentInstance } from "../../cluster/qbittorrent.js";
+import { targetTitle, testedQbittorrents } from "../../cluster/qbittorrent-targets.js";
 import { freeLoopbackPorts } from "../../cluster/loopback-ports.js";
 import { waitFor } from "../../cluster/polling.js";
 import { rawPost } from "./raw-webui.js";
 import { recordingLogger } from "./recording-logger.js";
+import { versionBehaviour } from "./version-behaviour.js";
+import type { VersionBehaviour } from "./version-behaviour.js";
 
-describe("qBittorrent session against qbittorrent-nox", () => {
-  let qbt: QbittorrentInstance;
-  const logger = recordingLogger();
-  const wrongPassword = `wrong-${randomBytes(9).toString("base64url")}`;
-  const apiKey = `key-${randomBytes(9).toString("base64url")}`;
-  /** Every error a test caught, to prove afterwards that none carries a secret. */
-  const caught: unknown[] = [];
-  const clients: QbittorrentClient[] = [];
+/** A valid WebUI\APIKey: "qbt_" and 28 characters (qBittorrent ignores a key of another shape). */
+const newApiKey = (): string => `qbt_${randomBytes(21).toString("base64url")}`;
 
-  const newClient = (
-    options: Partial<ConstructorParameters<typeof QbittorrentClient>[0]> = {},
-  ): QbittorrentClient => {
-    const client = new QbittorrentClient({
-      url: qbt.url,
-      username: qbt.username,
-      password: qbt.password,
-      timeoutMs: 5_000,
-      logger,
-      ...options,
-    });
-    clients.push(client);
-    return client;
-  };
+for (const target of testedQbittorrents()) {
+  describe(`qBittorrent session against ${targetTitle(target)}`, { skip: target.unavailable }, () => {
+    let qbt: QbittorrentInstance;
+    let expected: VersionBehaviour;
+    const logger = recordingLogger();
+    const wrongPassword = `wrong-${randomBytes(9).toString("base64url")}`;
+    /** Configured as the server's WebUI\APIKey; only 5.2+ knows the setting. */
+    const apiKey = newApiKey();
+    /** Every error a test caught, to prove afterwards that none carries a secret. */
+    const caught: unknown[] = [];
+    const clients: QbittorrentClient[] = [];
 
-  const capture = async (call: Promise<unknown>): Promise<QbittorrentError> => {
-    try {
-      await call;
-    } catch (error) {
-      caught.push(error);
-      assert.ok(error instanceof QbittorrentError, `expected a QbittorrentError, got ${String(error)}`);
-      return error;
-    }
-    assert.fail("the call was expected to fail");
-  };
+    const newClient = (
+      options: Partial<ConstructorParameters<typeof QbittorrentClient>[0]> = {},
+    ): QbittorrentClient => {
+      const client = new QbittorrentClient({
+        url: qbt.url,
+        username: qbt.username,
+        password: qbt.password,
+        timeoutMs: 5_000,
+        logger,
+        ...options,
+      });
+      clients.push(client);
+      return client;
+    };
 
-  /** qBittorrent's own count of failed logins for `username`, from its log. */
-  const failureCounts = (username: string): number[] =>
-    [
-      ...qbt
-        .qbittorrentLog()
-        .matchAll(/invalid credentials, attempt count: (\d+), IP: [^,]+, username: (\S+)/g),
-    ]
-      .filter((match) => match[2] === username)
-      .map((match) => Number(match[1]));
-
-  /** A correct login outside any client: proves the IP is not banned and clears qBittorrent's count. */
-  const assertNotBanned = async (): Promise<void> => {
-    const answer = await rawPost(qbt, "/api/v2/auth/login", {
-      username: qbt.username,
-      password: qbt.password,
-    });
-    assert.equal(answer.status, 200);
-    assert.equal(answer.body, "Ok.", "qBittorrent still accepts the right password: no ban");
-  };
-
-  before(async () => {
-    qbt = await startQbittorrent();
-  });
-
-  after(async () => {
-    for (const client of clients) client.close();
-    await qbt.stop();
-  });
-
-  it("a wrong password gives QbittorrentUnauthorizedError; a burst never exceeds 3 attempts, then the full backoff, one more, suspended", async () => {
-    const username = "burst-user";
-    const client = newClient({
-      username,
-      password: wrongPassword,
-      loginBackoff: new LoginBackoff({ initialDelayMs: 100, maxDelayMs: 1_500 }),
-    });
-
-    // Hammer the client for 1.2 s, as a busy controller would.
-    const reasons: string[] = [];
-    const deadline = Date.now() + 1_200;
-    while (Date.now() < deadline) {
-      const error = await capture(client.torrentsInfo());
-      assert.ok(error instanceof QbittorrentUnauthorizedError);
-      reasons.push(error.reason);
-      if (error.reason === "QbittorrentLoginBackoff") {
-        assert.ok(error.retryAfterMs !== undefined && error.retryAfterMs > 0 && error.retryAfterMs <= 1_500);
+    const capture = async (call: Promise<unknown>): Promise<QbittorrentError> => {
+      try {
+        await call;
+      } catch (error) {
+        caught.push(error);
+        assert.ok(error instanceof QbittorrentError, `expected a QbittorrentError, got ${String(error)}`);
+        return error;
       }
-      await sleep(10);
-    }
-    assert.equal(reasons.filter((reason) => reason === "QbittorrentLoginFailed").length, 3);
-    assert.ok(reasons.length > 20, "the other calls failed fast without a request");
-    assert.deepEqual(new Set(reasons), new Set(["QbittorrentLoginFailed", "QbittorrentLoginBackoff"]));
-    await waitFor(() => failureCounts(username).length === 3, { what: "3 failures in qBittorrent's log" });
-    assert.deepEqual(failureCounts(username), [1, 2, 3]);
+      assert.fail("the call was expected to fail");
+    };
 
-    // After the full backoff: exactly one more attempt, then the client stops trying on its own.
-    await sleep(1_600);
-    assert.equal((await capture(client.torrentsInfo())).reason, "QbittorrentLoginFailed");
-    const suspended = await capture(client.torrentsInfo());
-    assert.equal(suspended.reason, "QbittorrentLoginSuspended");
-    assert.ok(suspended instanceof QbittorrentUnauthorizedError);
-    assert.equal(suspended.retryAfterMs, undefined);
-    await sleep(1_600);
-    assert.equal((await capture(client.torrentsInfo())).reason, "QbittorrentLoginSuspended");
+    /** qBittorrent's own count of failed logins for `username`, from its log. */
+    const failureCounts = (username: string): number[] =>
+      [
+        ...qbt
+          .qbittorrentLog()
+          .matchAll(/invalid credentials, attempt count: (\d+), IP: [^,]+, username: (\S+)/g),
+      ]
+        .filter((match) => match[2] === username)
+        .map((match) => Number(match[1]));
 
-    await waitFor(() => failureCounts(username).length === 4, {
-      what: "the 4th failure in qBittorrent's log",
+    /** A correct login outside any client: proves the IP is not banned and clears qBittorrent's count. */
+    const assertNotBanned = async (): Promise<void> => {
+      const answer = await rawPost(qbt, "/api/v2/auth/login", {
+        username: qbt.username,
+        password: qbt.password,
+      });
+      assert.equal(answer.status, expected.loginOk.status);
+      assert.equal(
+        answer.body,
+        expected.loginOk.body,
+        "qBittorrent still accepts the right password: no ban",
+      );
+    };
+
+    before(async () => {
+      qbt = await startQbittorrent({ target, extraConfig: { Preferences: { "WebUI\\APIKey": apiKey } } });
+      expected = versionBehaviour(qbt.version);
     });
-    assert.deepEqual(
-      failureCounts(username),
-      [1, 2, 3, 4],
-      "qBittorrent counted 4 failures: one below its ban",
-    );
-    await assertNotBanned();
-  });
 
-  it("concurrent calls share one login attempt", async () => {
-    const username = "concurrent-user";
-    const wrong = newClient({ username, password: wrongPassword });
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => wrong.torrentsInfo()));
-    for (const result of results) {
-      assert.equal(result.status, "rejected");
-      caught.push(result.reason);
-      assert.ok(result.reason instanceof QbittorrentUnauthorizedError);
-    }
-    await waitFor(() => failureCounts(username).length === 1, { what: "one failure in qBittorrent's log" });
-    await sleep(200);
-    assert.deepEqual(failureCounts(username), [1], "ten calls, one login attempt");
-    await assertNotBanned();
+    after(async () => {
+      for (const client of clients) client.close();
+      await qbt.stop();
+    });
 
-    logger.clear();
-    const right = newClient();
-    await Promise.all(Array.from({ length: 10 }, () => right.torrentsInfo()));
-    assert.equal(logger.requests("auth/login").length, 1);
-  });
+    it("a wrong password gives QbittorrentUnauthorizedError; a burst never exceeds 3 attempts, then the full backoff, one more, suspended", async () => {
+      const username = "burst-user";
+      const client = newClient({
+        username,
+        password: wrongPassword,
+        loginBackoff: new LoginBackoff({ initialDelayMs: 100, maxDelayMs: 1_500 }),
+      });
 
-  it("logs in again transparently after qbittorrent-nox restarts (403 on the old session)", async () => {
-    const client = newClient();
-    assert.equal((await client.webapiVersion()).text, "2.8.19");
-    await client.torrentsInfo();
-    logger.clear();
+      // Hammer the client for 1.2 s, as a busy controller would.
+      const reasons: string[] = [];
+      const deadline = Date.now() + 1_200;
+      while (Date.now() < deadline) {
+        const error = await capture(client.torrentsInfo());
+        assert.ok(error instanceof QbittorrentUnauthorizedError);
+        reasons.push(error.reason);
+        if (error.reason === "QbittorrentLoginBackoff") {
+          assert.ok(
+            error.retryAfterMs !== undefined && error.retryAfterMs > 0 && error.retryAfterMs <= 1_500,
+          );
+        }
+        await sleep(10);
+      }
+      assert.equal(reasons.filter((reason) => reason === "QbittorrentLoginFailed").length, 3);
+      assert.ok(reasons.length > 20, "the other calls failed fast without a request");
+      assert.deepEqual(new Set(reasons), new Set(["QbittorrentLoginFailed", "QbittorrentLoginBackoff"]));
+      await waitFor(() => failureCounts(username).length === 3, { what: "3 failures in qBittorrent's log" });
+      assert.deepEqual(failureCounts(username), [1, 2, 3]);
 
-    await qbt.restart();
-    assert.deepEqual(await client.torrentsInfo(), []);
-    assert.equal(
-      logger.lines.filter(
-        (line) =>
-          line.message === "Unauthorized access to qbittorrent" && line.meta?.action === "logging in again",
-      ).length,
-      1,
-    );
-    assert.equal(logger.requests("auth/login").length, 1);
-    const infoStatuses = logger.requests("torrents/info").map((line) => line.meta?.status);
-    assert.deepEqual(infoStatuses, [403, 200], "one 403, one fresh login, one retry");
+      // After the full backoff: exactly one more attempt, then the client stops trying on its own.
+      await sleep(1_600);
+      assert.equal((await capture(client.torrentsInfo())).reason, "QbittorrentLoginFailed");
+      const suspended = await capture(client.torrentsInfo());
+      assert.equal(suspended.reason, "QbittorrentLoginSuspended");
+      assert.ok(suspended instanceof QbittorrentUnauthorizedError);
+      assert.equal(suspended.retryAfterMs, undefined);
+      await sleep(1_600);
+      assert.equal((await capture(client.torrentsInfo())).reason, "QbittorrentLoginSuspended");
 
-    logger.clear();
-    await client.webapiVersion();
-    assert.equal(
-      logger.requests("app/webapiVersion").length,
-      1,
-      "the version is asked again after a new login",
-    );
-  });
+      await waitFor(() => failureCounts(username).length === 4, {
+        what: "the 4th failure in qBittorrent's log",
+      });
+      assert.deepEqual(
+        failureCounts(username),
+        [1, 2, 3, 4],
+        "qBittorrent counted 4 failures: one below its ban",
+      );
+      await assertNotBanned();
+    });
 
-  it("reports a refused connection and a timeout as QbittorrentUnreachableError, without counting login failures", async () => {
-    const [closedPort] = await freeLoopbackPorts(1);
-    const refused = await capture(newClient({ url: `http://127.0.0.1:${closedPort}` }).torrentsInfo());
-    assert.ok(refused instanceof QbittorrentUnreachableError);
-    assert.equal(refused.reason, "QbittorrentUnreachable");
-    assert.equal(refused.code, "ECONNREFUSED");
+    it("concurrent calls share one login attempt", async () => {
+      const username = "concurrent-user";
+      const wrong = newClient({ username, password: wrongPassword });
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => wrong.torrentsInfo()));
+      for (const result of results) {
+        assert.equal(result.status, "rejected");
+        caught.push(result.reason);
+        assert.ok(result.reason instanceof QbittorrentUnauthorizedError);
+      }
+      await waitFor(() => failureCounts(username).length === 1, { what: "one failure in qBittorrent's log" });
+      await sleep(200);
+      assert.deepEqual(failureCounts(username), [1], "ten calls, one login attempt");
+      await assertNotBanned();
 
-    const pid = qbt.pid;
-    assert.ok(pid !== undefined);
-    const slowClient = newClient({ timeoutMs: 300 });
-    process.kill(pid, "SIGSTOP");
-    try {
-      const timedOut = await capture(slowClient.torrentsInfo());
-      assert.ok(timedOut instanceof QbittorrentUnreachableError);
-      assert.equal(timedOut.code, "ECONNABORTED");
-      assert.match(timedOut.message, /timed out after 300 ms/);
-    } finally {
-      process.kill(pid, "SIGCONT");
-    }
-    // Resumed, qBittorrent may need a moment (a login costs 100000 PBKDF2 rounds). Timeouts never count
-    // as login failures, so retrying here cannot approach the ban.
-    await waitFor(async () => (await slowClient.torrentsInfo()).length === 0, {
-      what: "the resumed qBittorrent to answer within 300 ms",
-      timeoutMs: 10_000,
+      logger.clear();
+      const right = newClient();
+      await Promise.all(Array.from({ length: 10 }, () => right.torrentsInfo()));
+      assert.equal(logger.requests("auth/login").length, 1);
+    });
+
+    it("logs in again transparently after qbittorrent-nox restarts (403 on the old session)", async () => {
+      const cookie = (
+        await rawPost(qbt, "/api/v2/auth/login", { username: qbt.username, password: qbt.password })
+      ).setCookie[0];
+      assert.ok(
+        cookie?.startsWith(`${expected.sessionCookie(qbt.port)}=`),
+        `the session cookie: ${cookie?.split("=")[0]}`,
+      );
+      const client = newClient();
+      assert.match((await client.webapiVersion()).text, expected.webapiVersion);
+      await client.torrentsInfo();
+      logger.clear();
+
+      await qbt.restart();
+      assert.deepEqual(await client.torrentsInfo(), []);
+      assert.equal(
+        logger.lines.filter(
+          (line) =>
+            line.message === "Unauthorized access to qbittorrent" && line.meta?.action === "logging in again",
+        ).length,
+        1,
+      );
+      assert.equal(logger.requests("auth/login").length, 1);
+      const infoStatuses = logger.requests("torrents/info").map((line) => line.meta?.status);
+      assert.deepEqual(infoStatuses, [403, 200], "one 403, one fresh login, one retry");
+
+      logger.clear();
+      await client.webapiVersion();
+      assert.equal(
+        logger.requests("app/webapiVersion").length,
+        1,
+        "the version is asked again after a new login",
+      );
+    });
+
+    it("reports a refused connection and a timeout as QbittorrentUnreachableError, without counting login failures", async () => {
+      const [closedPort] = await freeLoopbackPorts(1);
+      const refused = await capture(newClient({ url: `http://127.0.0.1:${closedPort}` }).torrentsInfo());
+      assert.ok(refused instanceof QbittorrentUnreachableError);
+      assert.equal(refused.reason, "QbittorrentUnreachable");
+      assert.equal(refused.code, "ECONNREFUSED");
+
+      const pid = qbt.pid;
+      assert.ok(pid !== undefined);
+      const slowClient = newClient({ timeoutMs: 300 });
+      process.kill(pid, "SIGSTOP");
+      try {
+        const timedOut = await capture(slowClient.torrentsInfo());
+        assert.ok(timedOut instanceof QbittorrentUnreachableError);
+        assert.equal(timedOut.code, "ECONNABORTED");
+        assert.match(timedOut.message, /timed out after 300 ms/);
+      } finally {
+        process.kill(pid, "SIGCONT");
+      }
+      // Resumed, qBittorrent may need a moment (a login costs 100000 PBKDF2 rounds). Timeouts never count
+      // as login failures, so retrying here cannot approach the ban.
+      await waitFor(async () => (await slowClient.torrentsInfo()).length === 0, {
+        what: "the resumed qBittorrent to answer within 300 ms",
+        timeoutMs: 10_000,
+      });
+    });
+
+    it("with an API key sends Bearer and never logs in: 5.2+ accepts WebUI\\APIKey, older versions answer 403", async () => {
+      logger.clear();
+      const keyed = newClient({ username: undefined, password: undefined, apiKey });
+      if (expected.hasApiKey) {
+        assert.deepEqual(await keyed.torrentsInfo(), []);
+        assert.equal(await keyed.appVersion(), `v${qbt.version}`);
+        const wrongKey = await capture(
+          newClient({ username: undefined, password: undefined, apiKey: newApiKey() }).torrentsInfo(),
+        );
+        assert.equal(wrongKey.reason, "QbittorrentUnauthorized");
+        assert.equal(wrongKey.status, 403);
+        assert.match(wrongKey.message, /refused the API key/);
+      } else {
+        const error = await capture(keyed.torrentsInfo());
+        assert.equal(error.reason, "QbittorrentUnauthorized");
+        assert.equal(error.status, 403);
+        assert.match(error.message, /refused the API key/);
+      }
+      assert.equal(logger.requests("auth/login").length, 0);
+    });
+
+    it("logs in again when the server's session expires (WebUI\\SessionTimeout)", async () => {
+      const shortSessions = await startQbittorrent({
+        target,
+        extraConfig: { Preferences: { "WebUI\\SessionTimeout": "1" } },
+      });
+      const client = new QbittorrentClient({
+        url: shortSessions.url,
+        username: shortSessions.username,
+        password: shortSessions.password,
+        timeoutMs: 5_000,
+        logger,
+      });
+      try {
+        await client.torrentsInfo();
+        logger.clear();
+        // Waiting longer than the 1 s timeout is what expires the session; a slow machine only waits more.
+        await sleep(2_500);
+        assert.deepEqual(await client.torrentsInfo(), []);
+        const statuses = logger.requests("torrents/info").map((line) => line.meta?.status);
+        assert.deepEqual(statuses, [403, 200], "the expired session gets 403, then one fresh login");
+        assert.equal(logger.requests("auth/login").length, 1);
+      } finally {
+        client.close();
+        await shortSessions.stop();
+      }
+    });
+
+    it("without credentials says that qBittorrent requires a login", async () => {
+      const error = await capture(newClient({ username: undefined, password: undefined }).torrentsInfo());
+      assert.equal(error.reason, "QbittorrentUnauthorized");
+      assert.match(error.message, /requires a login/);
+    });
+
+    it("never puts a password, API key or session cookie into a log line or an error", () => {
+      assert.ok(caught.length > 20);
+      assert.ok(logger.lines.length > 0);
+      const texts = [
+        logger.serialized(),
+        ...caught.map((error) => JSON.stringify(error)),
+        ...caught.map((error) => inspect(error, { depth: 10 })),
+        ...caught.map((error) =>
+          error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
+        ),
+        ...clients.map((client) => JSON.stringify(client)),
+        ...clients.map((client) => inspect(client, { depth: 3 })),
+      ];
+      for (const text of texts) {
+        assert.ok(!text.includes(qbt.password), "no password");
+        assert.ok(!text.includes(wrongPassword), "no wrong password either");
+        assert.ok(!text.includes(apiKey), "no API key");
+        assert.ok(!/SID=/.test(text), "no session cookie");
+      }
     });
   });
-
-  it("with an API key sends Bearer and never logs in; 4.5.2 ignores the key and answers 403", async () => {
-    logger.clear();
-    const error = await capture(
-      newClient({ username: undefined, password: undefined, apiKey }).torrentsInfo(),
-    );
-    assert.equal(error.reason, "QbittorrentUnauthorized");
-    assert.equal(error.status, 403);
-    assert.match(error.message, /refused the API key/);
-    assert.equal(logger.requests("auth/login").length, 0);
-  });
-
-  it("without credentials says that qBittorrent requires a login", async () => {
-    const error = await capture(newClient({ username: undefined, password: undefined }).torrentsInfo());
-    assert.equal(error.reason, "QbittorrentUnauthorized");
-    assert.match(error.message, /requires a login/);
-  });
-
-  it("never puts a password, API key or session cookie into a log line or an error", () => {
-    assert.ok(caught.length > 20);
-    assert.ok(logger.lines.length > 0);
-    const texts = [
-      logger.serialized(),
-      ...caught.map((error) => JSON.stringify(error)),
-      ...caught.map((error) => inspect(error, { depth: 10 })),
-      ...caught.map((error) =>
-        error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
-      ),
-      ...clients.map((client) => JSON.stringify(client)),
-      ...clients.map((client) => inspect(client, { depth: 3 })),
-    ];
-    for (const text of texts) {
-      assert.ok(!text.includes(qbt.password), "no password");
-      assert.ok(!text.includes(wrongPassword), "no wrong password either");
-      assert.ok(!text.includes(apiKey), "no API key");
-      assert.ok(!/SID=/.test(text), "no session cookie");
-    }
-  });
-});
+}

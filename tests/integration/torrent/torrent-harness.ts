@@ -8,6 +8,7 @@ import { loadConfig, type OperatorConfig } from "../../../operator/config/operat
 import type { Torrent } from "../../../operator/generated/torrent.js";
 import { startOperator, type RunningOperator } from "../../../operator/main.js";
 import { startQbittorrent, type QbittorrentInstance } from "../../cluster/qbittorrent.js";
+import type { QbittorrentTarget } from "../../cluster/qbittorrent-targets.js";
 import { testCluster, waitFor } from "../support/cluster.js";
 
 export const kubeConfig = testCluster();
@@ -27,6 +28,8 @@ export interface TorrentHarnessOptions {
   log?: Logger;
   /** More operator environment, e.g. MEDIAPLANE_CONCURRENCY. */
   env?: Record<string, string>;
+  /** Which qbittorrent-nox (one of testedQbittorrents()); the host's by default. */
+  target?: QbittorrentTarget;
 }
 
 /** The operator's configuration for `qbittorrent` as the default client. */
@@ -48,7 +51,7 @@ export function operatorConfig(
 }
 
 export async function startTorrentHarness(options: TorrentHarnessOptions = {}): Promise<TorrentHarness> {
-  const qbittorrent = await startQbittorrent();
+  const qbittorrent = await startQbittorrent({ target: options.target });
   const operator = await startOperator(operatorConfig(qbittorrent, options.env), kubeConfig, {
     log: options.log,
   });

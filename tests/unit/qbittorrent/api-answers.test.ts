@@ -12,6 +12,7 @@ import {
   QbittorrentUnauthorizedError,
   QbittorrentUnreachableError,
 } from "../../../operator/clients/qbittorrent/errors.js";
+import { shareLimitsForm } from "../../../operator/clients/qbittorrent/client.js";
 import { interpretLoginAnswer } from "../../../operator/clients/qbittorrent/login-answer.js";
 import {
   addStoppedField,
@@ -57,6 +58,8 @@ describe("login answers", () => {
     assert.equal(interpretLoginAnswer(200, "Fails."), "refused");
     assert.equal(interpretLoginAnswer(204, ""), "ok");
     assert.equal(interpretLoginAnswer(401, ""), "refused");
+    // What the real 5.3.0 sends for a wrong password.
+    assert.equal(interpretLoginAnswer(401, "Unauthorized"), "refused");
     assert.equal(interpretLoginAnswer(403, "Your IP address has been banned"), "banned");
     assert.equal(interpretLoginAnswer(200, "<html>"), "unexpected");
   });
@@ -100,6 +103,27 @@ describe("/torrents/add answers", () => {
     assert.equal(acceptedNothing(conflict), true);
   });
 
+  it("reads what the real 5.3.0 sends: ids of what it added, 409 Conflict for a duplicate or refused magnet", () => {
+    const id = "ab".repeat(20);
+    assert.deepEqual(
+      interpretAddTorrentsAnswer(
+        200,
+        `{"added_torrent_ids":["${id}"],"failure_count":0,"pending_count":0,"success_count":1}`,
+      ),
+      {
+        kind: "counts",
+        status: 200,
+        successCount: 1,
+        failureCount: 0,
+        pendingCount: 0,
+        addedTorrentIds: [id],
+      },
+    );
+    const conflict = interpretAddTorrentsAnswer(409, "Conflict");
+    assert.deepEqual(conflict, { kind: "conflict", message: "Conflict" });
+    assert.equal(acceptedNothing(conflict), true);
+  });
+
   it("turns a bad .torrent (415) and bad parameters (400) into typed rejections", () => {
     assert.throws(
       () => interpretAddTorrentsAnswer(415, "Error: 'x.torrent' is not a valid torrent file."),
@@ -115,6 +139,19 @@ describe("/torrents/add answers", () => {
     );
     assert.throws(() => interpretAddTorrentsAnswer(200, "<html>"), QbittorrentProtocolError);
     assert.throws(() => interpretAddTorrentsAnswer(200, "{not json"), QbittorrentProtocolError);
+  });
+});
+
+describe("setShareLimits form", () => {
+  it("always carries shareLimitAction and shareLimitsMode (5.3 answers 400 without them)", () => {
+    assert.deepEqual(shareLimitsForm(["AB", "cd"], { ratioLimit: 2, seedingTimeLimit: 60 }), {
+      hashes: "ab|cd",
+      ratioLimit: "2",
+      seedingTimeLimit: "60",
+      inactiveSeedingTimeLimit: "-2",
+      shareLimitAction: "Default",
+      shareLimitsMode: "Default",
+    });
   });
 });
 
