@@ -191,10 +191,13 @@ test("DittoServer → MediaStack → Torrents come up in order and tear down to 
   }
   assert.match(
     kubectl("get", "torrents", "-n", namespace, "-o", "wide").split("\n")[0] ?? "",
-    /STATE\s+PROGRESS\s+SIZE\s+READY\s+AGE\s+NAME\s+HASH/,
+    /STATE\s+PROGRESS\s+SIZE\s+READY\s+REASON\s+AGE\s+NAME\s+HASH/,
   );
-  assert.match(kubectl("get", "mediastacks", "-n", namespace).split("\n")[0] ?? "", /READY\s+APPS/);
-  assert.match(kubectl("get", "ditto", "-n", namespace).split("\n")[0] ?? "", /REPLICAS\s+READY\s+STATUS/);
+  assert.match(kubectl("get", "mediastacks", "-n", namespace).split("\n")[0] ?? "", /READY\s+REASON\s+APPS/);
+  assert.match(
+    kubectl("get", "ditto", "-n", namespace).split("\n")[0] ?? "",
+    /REPLICAS\s+READY\s+REASON\s+STATUS/,
+  );
   assert.match(kubectl("explain", "torrent.spec.magnet_uri"), /Immutable/);
 
   // A DittoServer in use is held, not deleted, and says by whom.
