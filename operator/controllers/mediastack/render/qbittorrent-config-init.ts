@@ -65,6 +65,13 @@ export function renderQbittorrentConfigInitContainer(
     "ini_set Preferences 'WebUI\\HostHeaderValidation' false",
     "ini_set Preferences 'WebUI\\Username' \"$QBT_USERNAME\"",
     'ini_set Preferences \'WebUI\\Password_PBKDF2\' "\\"$hash\\""',
+    // qBittorrent 5.3+ migrates the WebUI settings into their own [WebUI] section and reads them only there.
+    "if grep -q '^\\[WebUI\\]' \"$conf\"; then",
+    `  ini_set WebUI Port ${appCatalog.qbittorrent.port}`,
+    "  ini_set WebUI HostHeaderValidation false",
+    '  ini_set WebUI Username "$QBT_USERNAME"',
+    '  ini_set WebUI Password_PBKDF2 "\\"$hash\\""',
+    "fi",
     'echo "WebUI credentials written to $conf"',
   ].join("\n");
   return {
