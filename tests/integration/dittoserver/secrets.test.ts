@@ -72,10 +72,8 @@ test("a missing S3 Secret shows ConfigReady=False naming it; creating it makes t
 
   // The controller looks again after MISSING_SECRET_RECHECK_MS at the latest: Ready before then can
   // only come from the Secret watch (the margin is the whole interval, not a guess at machine speed).
-  const created = performance.now();
   await createIn(namespace, s3Secret);
   const ready = await waitForReady(namespace, name, MISSING_SECRET_RECHECK_MS - 1000);
-  assert.ok(performance.now() - created < MISSING_SECRET_RECHECK_MS, "woken by the Secret watch");
   assert.equal(conditionOf(ready, "ConfigReady")?.reason, "ConfigApplied");
   assert.notEqual(ready.status?.configHash, hashWithoutSecret, "the new Secret rolls the pod");
   assert.equal(templateHash(await getStatefulSet(namespace, name)), ready.status?.configHash);

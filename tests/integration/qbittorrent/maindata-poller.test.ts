@@ -133,7 +133,6 @@ for (const target of testedQbittorrents()) {
       // exactly); the parser accepts it, as RFC 8141 makes namespaces case-insensitive.
       const refusedUri = `magnet:?xt=URN:BTIH:${hex("f1")}`;
       assert.deepEqual(await client.addTorrents({ urls: [refusedUri] }), expected.nothingAdded);
-      const started = Date.now();
       const refused = await poller.enqueueAdd({ magnetUri: refusedUri });
       assert.equal(refused.outcome, "invalid");
       assert.match(
@@ -142,7 +141,8 @@ for (const target of testedQbittorrents()) {
           ? /refused the magnet \(answered 409 Conflict\)/
           : /refused the magnet \(answered "Fails\."\)/,
       );
-      assert.ok(Date.now() - started < 1_500, "Fails. needs no waiting");
+      // The message is the add answer's, not the verify timeout's ("dropped right after accepting"):
+      // the refusal was classified from the answer itself, without waiting.
 
       // An all-zero info-hash is accepted by qBittorrent but libtorrent drops it: refused before sending.
       assert.deepEqual(
