@@ -1,9 +1,8 @@
 // The Torrent controller when things fail: qBittorrent down during a deletion, a wrong password in a
-// client Secret (AuthenticationFailed, no ban), and the operator restarted while adds are pending.
+// client Secret (AuthenticationFailed, no ban). A restart with adds pending: restart-pending-adds.test.ts.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { startOperator } from "../../../operator/main.js";
 import { rawPost } from "../qbittorrent/raw-webui.js";
 import { createTestNamespace, waitFor } from "../support/cluster.js";
 import { capturedLog } from "./captured-log.js";
@@ -11,14 +10,10 @@ import {
   condition,
   core,
   createTorrent,
-  custom,
   deleteTorrent,
   eventReasons,
   getTorrent,
-  kubeConfig,
-  operatorConfig,
   startTorrentHarness,
-  torrentApi,
   torrentInQbittorrent,
   waitForCondition,
   type TorrentHarness,
@@ -125,45 +120,4 @@ test("a wrong password gives AuthenticationFailed without a ban, and the fixed S
   const ready = await waitForCondition(namespace, "auth", "Ready", "True");
   assert.equal(ready.status?.hash, hash);
   assert.ok(await torrentInQbittorrent(harness.client, hash));
-});
-
-test("the operator stopped while adds are pending and started again: no duplicate adds, no orphans", async (t) => {
-  const namespace = await createTestNamespace(t);
-  const names = Array.from({ length: 20 }, (_, i) => `restart-${i}`);
-  const hashOf = (i: number): string => hex(0xe000 + i);
-  await Promise.all(
-    names.map((name, i) => createTorrent(namespace, name, { magnet_uri: magnet(hashOf(i), name) })),
-  );
-  await delay(300);
-  await harness.operator.stop();
-  const midway = (await harness.client.torrentsInfo()).filter((x) =>
-    x.tags.includes(`mediaplane:${namespace}/`),
-  );
-  t.diagnostic(`${midway.length}/20 torrents in qBittorrent when the first operator stopped`);
-  harness.operator = await startOperator(operatorConfig(harness.qbittorrent), kubeConfig, {
-    log: captured.log,
-  });
-  for (const name of names) await waitForCondition(namespace, name, "Ready", "True");
-
-  const ours = (await harness.client.torrentsInfo()).filter((x) =>
-    x.tags.includes(`mediaplane:${namespace}/`),
-  );
-  assert.equal(ours.length, 20, "exactly one torrent per Torrent");
-  for (const [i, name] of names.entries()) {
-    const torrent = ours.find((x) => x.hash === hashOf(i));
-    assert.ok(torrent, `${name} in qBittorrent`);
-    assert.ok(
-      torrent.tags.split(", ").includes(`mediaplane:${namespace}/${name}`),
-      `${name} owns its torrent`,
-    );
-    const cr = await getTorrent(namespace, name);
-    assert.equal(cr.status?.hash, hashOf(i));
-    assert.equal(cr.status?.adopted, false, `${name} is not adopted from its own earlier add`);
-    const added = (await eventReasons(namespace, name)).filter((r) => r === "Normal/Added").length;
-    assert.ok(added <= 1, `${name} added at most once (${added})`);
-  }
-  const list = (await custom.listNamespacedCustomObject({ ...torrentApi, namespace })) as {
-    items: unknown[];
-  };
-  assert.equal(list.items.length, 20);
 });
