@@ -4,6 +4,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "winston";
 import { pathToFileURL } from "node:url";
 import { PollerRegistry } from "./clients/qbittorrent/poller-registry.js";
+import { QbittorrentRequestMetrics } from "./clients/qbittorrent/request-metrics.js";
 import { ConfigError, describeConfig, loadConfig, type OperatorConfig } from "./config/operator-config.js";
 import { dittoServerExtraResources } from "./controllers/dittoserver/child-resources.js";
 import { registerControllers } from "./controllers/register.js";
@@ -66,6 +67,7 @@ export async function startOperator(
     logger: log.child({ component: "qbittorrent" }),
     poller: { intervalMs: config.torrentPollIntervalMs },
     urlAliases: config.qbittorrentUrlAliases,
+    observer: new QbittorrentRequestMetrics(operator.metrics.registry),
   });
   const stopControllers = registerControllers(operator, config, pollers);
   log.info("starting mediaplane", { config: describeConfig(config) });
