@@ -114,7 +114,7 @@ export function metricSelectors(expr: string): string[] {
   text = text
     .replace(/"(?:[^"\\]|\\.)*"/g, " ")
     .replace(/\[[^\]]*\]/g, " ")
-    .replace(LABEL_LIST_KEYWORDS, "$1 ");
+    .replace(LABEL_LIST_KEYWORDS, " ");
   const token = /(?<![A-Za-z0-9_:.])([A-Za-z_:][A-Za-z0-9_:]*)\s*(§(\d+)§)?\s*(\()?/g;
   for (const match of text.matchAll(token)) {
     const [, name, , blockIndex, call] = match;

@@ -63,7 +63,7 @@ test("promtool's unit cases fail when an alert's threshold changes (they are not
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
 function readmeAnchors(): Set<string> {
-  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8").replace(/^```[\s\S]*?^```$/gm, "");
   return new Set(
     [...readme.matchAll(/^#{1,6}\s+(.+)$/gm)].map(([, heading]) =>
       heading
