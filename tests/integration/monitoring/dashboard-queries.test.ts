@@ -83,7 +83,6 @@ test("every dashboard and alert expression returns data from a real Prometheus s
     MEDIAPLANE_PROBE_PORT: String(probePort),
     MEDIAPLANE_LEASE_NAMESPACE: namespace,
     MEDIAPLANE_LOG_FORMAT: "json",
-    MEDIAPLANE_LOG_LEVEL: "warn",
     MEDIAPLANE_TORRENT_POLL_SECONDS: "1",
     POD_NAME: "monitoring-test",
     QBITTORRENT_URL: qbittorrent.url,
