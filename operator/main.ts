@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { delimiter } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PollerRegistry } from "./clients/qbittorrent/poller-registry.js";
+import { QbittorrentRequestMetrics } from "./clients/qbittorrent/request-metrics.js";
 import { ConfigError, describeConfig, loadConfig, type OperatorConfig } from "./config/operator-config.js";
 import { dittoServerExtraResources } from "./controllers/dittoserver/child-resources.js";
 import { registerControllers } from "./controllers/register.js";
@@ -77,6 +78,7 @@ export async function startOperator(
     ),
     poller: { intervalMs: config.torrentPollIntervalMs },
     urlAliases: config.qbittorrentUrlAliases,
+    observer: new QbittorrentRequestMetrics(operator.metrics.registry),
   });
   const stopControllers = registerControllers(operator, config, pollers);
   log.info("starting mediaplane", { config: describeConfig(config) });

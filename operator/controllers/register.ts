@@ -7,6 +7,8 @@ import { dittoServerController } from "./dittoserver/dittoserver-controller.js";
 import { mediaStackController } from "./mediastack/mediastack-controller.js";
 import { QbittorrentPort } from "./torrent/qbittorrent-port.js";
 import { torrentController } from "./torrent/torrent-controller.js";
+import { registerTorrentMetrics } from "./torrent/torrent-metrics.js";
+import { TorrentResource, type Torrent } from "../generated/torrent.js";
 
 export function registerControllers(
   operator: Operator,
@@ -18,6 +20,9 @@ export function registerControllers(
     progressIntervalMs: config.torrentProgressIntervalMs,
   });
   operator.controller(torrentController(port, config.torrentConcurrency));
+  registerTorrentMetrics(operator.metrics.registry, () =>
+    operator.informers.for<Torrent>(TorrentResource).list(),
+  );
   operator.controller(mediaStackController(config.concurrency));
   operator.controller(dittoServerController(config.concurrency));
   return () => port.stop();

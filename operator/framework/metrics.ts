@@ -1,6 +1,17 @@
-// Prometheus metrics of the framework (reconciles, queue depth, watch restarts, leadership),
-// on one registry that the HTTP server exposes at /metrics.
+// Prometheus metrics of the framework (reconciles, queue depth, watch restarts, leadership, which
+// objects are Ready), on one registry that the HTTP server exposes at /metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** One object a controller owns, as the Ready gauge reports it. */
+export interface ReadyObservation {
+  controller: string;
+  namespace: string;
+  name: string;
+  ready: boolean;
+}
+
+/** Every result a reconcile is recorded with (see Controller.process). */
+const RECONCILE_RESULTS = ["done", "requeue", "temporary_error", "permanent_error", "error"] as const;
 
 export class OperatorMetrics {
   readonly registry = new Registry();
@@ -75,7 +86,41 @@ export class OperatorMetrics {
     registers: [this.registry],
   });
 
+  private readyObservations: () => Iterable<ReadyObservation> = () => [];
+  /** Read at scrape time from the informer caches, so it never lags behind or outlives an object. */
+  readonly resourceReady = new Gauge({
+    name: "mediaplane_resource_ready",
+    help: "1 while the object's Ready condition is True, 0 otherwise, by controller, namespace and name",
+    labelNames: ["controller", "namespace", "name"] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.resourceReady.reset();
+      for (const seen of this.readyObservations()) {
+        const { controller, namespace, name } = seen;
+        this.resourceReady.set({ controller, namespace, name }, seen.ready ? 1 : 0);
+      }
+    },
+  });
+
   constructor(collectProcessMetrics = true) {
     if (collectProcessMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Creates every series of a controller at zero, so rates and alerts see 0 (not "no data") before
+   * the first error or status write.
+   */
+  registerController(controller: string): void {
+    for (const result of RECONCILE_RESULTS) this.reconciles.inc({ controller, result }, 0);
+    for (const result of ["success", "error", "requeue_after"])
+      this.compatReconciles.inc({ controller, result }, 0);
+    this.compatReconcileErrors.inc({ controller }, 0);
+    this.statusWrites.inc({ controller }, 0);
+    this.queueDepth.set({ controller }, 0);
+  }
+
+  /** Where the Ready gauge reads its objects from (the Operator passes its controllers' caches). */
+  observeReadiness(source: () => Iterable<ReadyObservation>): void {
+    this.readyObservations = source;
   }
 }

@@ -8,7 +8,8 @@ import { EventRecorder } from "./events.js";
 import { InformerRegistry } from "./informer.js";
 import { KubeApi } from "./kube-api.js";
 import { LeaderElector } from "./leader-election.js";
-import { OperatorMetrics } from "./metrics.js";
+import type { Condition } from "./conditions.js";
+import { OperatorMetrics, type ReadyObservation } from "./metrics.js";
 import { startProbeServer } from "./http-server.js";
 import { builtinResources, type ResourceType } from "./resource.js";
 
@@ -48,6 +49,7 @@ export class Operator {
       backoffCapMs: options.watchBackoff?.capMs,
     }));
     this.events = new EventRecorder(this.api, "mediaplane", this.identity, options.log);
+    this.metrics.observeReadiness(() => this.readiness());
   }
 
   /** Registers a controller; call before start(). */
@@ -65,6 +67,7 @@ export class Operator {
       knownResources: () => this.knownResources(),
     });
     this.controllers.push(controller as unknown as Controller<KubernetesObject>);
+    this.metrics.registerController(options.name);
     return controller;
   }
 
@@ -139,6 +142,21 @@ export class Operator {
     const clean = drained.every(Boolean);
     this.options.log.info("operator stopped", { drained: clean });
     return clean;
+  }
+
+  /** Every object of every controller with whether its Ready condition is True, from the caches. */
+  private *readiness(): Generator<ReadyObservation> {
+    for (const controller of this.controllers) {
+      for (const object of this.informers.for(controller.options.resource).list()) {
+        const conditions = (object as { status?: { conditions?: Condition[] } }).status?.conditions ?? [];
+        yield {
+          controller: controller.options.name,
+          namespace: object.metadata?.namespace ?? "",
+          name: object.metadata?.name ?? "",
+          ready: conditions.some((condition) => condition.type === "Ready" && condition.status === "True"),
+        };
+      }
+    }
   }
 
   private setLeading(leading: boolean): void {

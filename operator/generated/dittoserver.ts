@@ -62,13 +62,13 @@ export type DittoServerSpec = {
     enabled?: boolean;
     /** Port of the metrics endpoint, in the container and on the Service. */
     port?: number;
-    /** The upstream DittoFS operator's prometheus-operator ServiceMonitor. mediaplane does not render one yet; it accepts enabled false so upstream manifests apply. The <name>-metrics Service carries prometheus.io/scrape, port and path annotations for annotation-based discovery. */
+    /** A prometheus-operator ServiceMonitor `<name>` for the <name>-metrics Service (as the upstream DittoFS operator renders it). Rendered only while the monitoring.coreos.com ServiceMonitor CRD is installed; without it the ServiceMonitorReady condition says so and nothing else is affected. The Service also carries prometheus.io/scrape, port and path annotations for annotation-based discovery. */
     serviceMonitor?: {
-      /** Must be false (or absent) for now; see above. */
+      /** Create the ServiceMonitor (needs metrics.enabled). */
       enabled?: boolean;
-      /** Scrape interval upstream (e.g. 30s); unused while enabled is false. */
+      /** Scrape interval, e.g. 30s; absent leaves Prometheus' own default. */
       interval?: string;
-      /** ServiceMonitor labels upstream; unused while enabled is false. */
+      /** Extra labels on the ServiceMonitor, e.g. the one your Prometheus selects ServiceMonitors by (release: prometheus). */
       labels?: Record<string, string>;
     };
   };

@@ -54,3 +54,12 @@ build dfs dittofs github.com/marmos91/dittofs github.com/marmos91/dittofs/cmd/df
 gw_version=$(pinned_version gateway-api sigs.k8s.io/gateway-api)
 gw_dir=$(cd "$here/go/gateway-api" && go mod download -json "sigs.k8s.io/gateway-api@$gw_version" | awk -F'"' '/"Dir"/ { print $4 }')
 echo "gateway-api $gw_version CRDs at $gw_dir/config/crd/standard"
+
+# actionlint checks .github/workflows in npm test (tests/unit/release/workflows.test.ts).
+actionlint_version=$(pinned_version actionlint github.com/rhysd/actionlint)
+build actionlint actionlint github.com/rhysd/actionlint github.com/rhysd/actionlint/cmd/actionlint "-X github.com/rhysd/actionlint.version=$actionlint_version"
+
+# A local OCI registry (CNCF distribution) that tests/unit/release pushes the packaged chart to, as the
+# release workflow pushes it to ghcr.io.
+registry_version=$(pinned_version distribution github.com/distribution/distribution/v3)
+build registry distribution github.com/distribution/distribution/v3 github.com/distribution/distribution/v3/cmd/registry "-X github.com/distribution/distribution/v3/version.version=$registry_version"

@@ -17,6 +17,7 @@ import {
 } from "./errors.js";
 import type { LoginBackoff } from "./login-backoff.js";
 import type { QbittorrentLogger } from "./logger.js";
+import type { QbittorrentRequestObserver } from "./request-observer.js";
 import { QbittorrentSession } from "./session.js";
 import type { ApiAnswer, ApiRequest } from "./session.js";
 import { addStoppedField, parseWebapiVersion, pauseEndpoint, resumeEndpoint } from "./webapi-version.js";
@@ -35,6 +36,8 @@ export interface QbittorrentClientOptions {
   logger?: QbittorrentLogger;
   /** Shared by every client of one qBittorrent (see PollerRegistry); a private one by default. */
   loginBackoff?: LoginBackoff;
+  /** Told how every HTTP exchange ended (the operator's qBittorrent metrics). */
+  observer?: QbittorrentRequestObserver;
 }
 
 /** Long hash lists are split so a GET query stays far below qBittorrent's request-size limits. */

@@ -9,6 +9,7 @@ import type { LoginLedgerStore } from "./login-ledger.js";
 import { silentQbittorrentLogger } from "./logger.js";
 import type { QbittorrentLogger } from "./logger.js";
 import { MaindataPoller } from "./maindata-poller.js";
+import type { QbittorrentRequestObserver } from "./request-observer.js";
 import type { MaindataPollerOptions } from "./maindata-poller.js";
 import { parseWebuiUrl } from "./session.js";
 
@@ -34,6 +35,8 @@ export interface PollerRegistryOptions {
    * cluster where in-cluster Service URLs do not resolve (development, the local end-to-end test).
    */
   urlAliases?: ReadonlyMap<string, string>;
+  /** Handed to every client: counts requests and failures per instance. */
+  observer?: QbittorrentRequestObserver;
 }
 
 interface PollerEntry {
@@ -119,6 +122,7 @@ export class PollerRegistry {
       timeoutMs: this.options.timeoutMs ?? 10_000,
       logger: this.logger,
       loginBackoff,
+      ...(this.options.observer ? { observer: this.options.observer } : {}),
     });
     const poller = new MaindataPoller({ ...this.options.poller, client, logger: this.logger });
     poller.start();

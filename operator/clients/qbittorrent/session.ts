@@ -18,6 +18,8 @@ import { LoginBackoff, type LoginAttemptDecision } from "./login-backoff.js";
 import { interpretLoginAnswer } from "./login-answer.js";
 import { silentQbittorrentLogger } from "./logger.js";
 import type { QbittorrentLogger } from "./logger.js";
+import { requestResultForStatus } from "./request-observer.js";
+import type { QbittorrentRequestObserver, QbittorrentRequestResult } from "./request-observer.js";
 
 export interface QbittorrentSessionOptions {
   /** WebUI base URL, e.g. http://qbittorrent:8080 (a path prefix behind a reverse proxy is kept). */
@@ -30,6 +32,8 @@ export interface QbittorrentSessionOptions {
   logger?: QbittorrentLogger;
   /** Share one ledger between the clients of one qBittorrent: its ban counts per client IP. */
   loginBackoff?: LoginBackoff;
+  /** Told how every HTTP exchange ended (the operator's qBittorrent metrics). */
+  observer?: QbittorrentRequestObserver;
 }
 
 export interface ApiRequest {
@@ -60,6 +64,7 @@ export class QbittorrentSession {
   private readonly loginBackoff: LoginBackoff;
   private readonly authMode: AuthMode;
   private readonly timeoutMs: number;
+  private readonly observer: QbittorrentRequestObserver | undefined;
   // ECMAScript private fields: JSON.stringify and util.inspect of a session never show them.
   readonly #jar = new CookieJar();
   readonly #credentials: { username: string; password: string; apiKey: string | undefined };
@@ -76,6 +81,7 @@ export class QbittorrentSession {
     this.logger = options.logger ?? silentQbittorrentLogger;
     this.loginBackoff = options.loginBackoff ?? new LoginBackoff();
     this.timeoutMs = options.timeoutMs;
+    this.observer = options.observer;
     this.#credentials = {
       username: options.username ?? "",
       password: options.password ?? "",
@@ -183,6 +189,7 @@ export class QbittorrentSession {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    this.observer?.clientClosed(this.displayUrl);
   }
 
   private async ensureLoggedIn(): Promise<void> {
@@ -358,10 +365,21 @@ export class QbittorrentSession {
         status: response.status,
         durationMs: Date.now() - started,
       });
+      this.report(request.endpoint, requestResultForStatus(response.status), started);
       return { status: response.status, body };
     } catch (error) {
+      this.report(request.endpoint, "unreachable", started);
       throw this.unreachable(error, request.endpoint);
     }
+  }
+
+  private report(endpoint: string, result: QbittorrentRequestResult, startedMs: number): void {
+    this.observer?.requestFinished({
+      url: this.displayUrl,
+      endpoint,
+      result,
+      seconds: (Date.now() - startedMs) / 1000,
+    });
   }
 
   private unreachable(error: unknown, endpoint: string): Error {

@@ -1,5 +1,5 @@
-// The Percona Operator's cluster kind, which a DittoServer renders but is not built in: main.ts
-// registers it with the Operator through dittoServerExtraResources.
+// The kinds a DittoServer renders that are not built in (the Percona Operator's cluster, prometheus-operator's
+// ServiceMonitor): main.ts registers them with the Operator through dittoServerExtraResources.
 import type { ResourceType } from "../../framework/resource.js";
 import { PERCONA_API_VERSION, PERCONA_KIND } from "./render/percona-cluster.js";
 
@@ -14,5 +14,17 @@ export const PerconaPGClusterResource = {
   namespaced: true,
 } as const satisfies ResourceType;
 
+/** prometheus-operator's ServiceMonitor; optional like Percona's: unserved while its CRD is absent. */
+export const ServiceMonitorResource = {
+  group: "monitoring.coreos.com",
+  version: "v1",
+  plural: "servicemonitors",
+  kind: "ServiceMonitor",
+  namespaced: true,
+} as const satisfies ResourceType;
+
 /** Kinds beyond the built-ins that DittoServer children have; pass them to the Operator's extraResources. */
-export const dittoServerExtraResources: readonly ResourceType[] = [PerconaPGClusterResource];
+export const dittoServerExtraResources: readonly ResourceType[] = [
+  PerconaPGClusterResource,
+  ServiceMonitorResource,
+];

@@ -7,7 +7,8 @@ import {
   type ReasonTable,
 } from "../../framework/reasons.js";
 
-export type DittoServerConditionType = "ConfigReady" | "DatabaseReady" | "Available" | "Progressing";
+export type DittoServerConditionType =
+  "ConfigReady" | "DatabaseReady" | "Available" | "Progressing" | "ServiceMonitorReady";
 /** The framework's Finalizing condition, with the reasons this controller's finalize sets. */
 type FinalizingCondition = "Finalizing";
 
@@ -115,6 +116,18 @@ export const dittoServerReasons = {
       status: "False",
       meaning:
         "The operator cannot make progress (an error or a missing dependency); see the other conditions.",
+    },
+  },
+  ServiceMonitorReady: {
+    ServiceMonitorApplied: {
+      status: "True",
+      meaning: "metrics.serviceMonitor.enabled: the ServiceMonitor <name> for <name>-metrics is applied.",
+    },
+    PrometheusOperatorNotInstalled: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "metrics.serviceMonitor.enabled but the monitoring.coreos.com ServiceMonitor CRD is absent: install the Prometheus Operator (or scrape by the Service's prometheus.io annotations). Ready does not depend on it.",
     },
   },
   Finalizing: {

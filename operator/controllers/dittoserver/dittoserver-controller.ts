@@ -8,7 +8,7 @@ import { serverUsedByStack } from "./storage-users.js";
 import { builtinResources, objectKey } from "../../framework/resource.js";
 import { DittoServerResource, type DittoServer } from "../../generated/dittoserver.js";
 import { finalizeDittoServer } from "./finalize-dittoserver.js";
-import { PerconaPGClusterResource } from "./child-resources.js";
+import { PerconaPGClusterResource, ServiceMonitorResource } from "./child-resources.js";
 import { secretsReadByServer } from "./render/index.js";
 import { reconcileDittoServer, reportDittoServer, type DittoServerRun } from "./reconcile-dittoserver.js";
 import { dittoServerReasons } from "./condition-reasons.js";
@@ -42,7 +42,13 @@ export function dittoServerController(concurrency: number): ControllerOptions<Di
     report: reportDittoServer,
     finalize: finalizeDittoServer,
     // The Percona cluster is no child kind (it holds the database, never pruned): it is watched below.
-    children: [builtinResources.ConfigMap, builtinResources.Service, builtinResources.StatefulSet],
+    // The ServiceMonitor's CRD is optional: unserved, it is neither written nor pruned (nor fails anything).
+    children: [
+      builtinResources.ConfigMap,
+      builtinResources.Service,
+      builtinResources.StatefulSet,
+      ServiceMonitorResource,
+    ],
     watches: [
       { resource: builtinResources.Secret, map: serversReadingSecret },
       // Owned only with deleteWithServer, so it is mapped by label rather than by owner reference.

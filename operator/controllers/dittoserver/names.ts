@@ -30,6 +30,8 @@ export const dittoServerNames = {
   apiService: (server: Named): string => `${serverName(server)}-api`,
   /** Prometheus metrics Service (only when metrics are enabled). */
   metricsService: (server: Named): string => `${serverName(server)}-metrics`,
+  /** prometheus-operator ServiceMonitor of the metrics Service (metrics.serviceMonitor.enabled). */
+  serviceMonitor: (server: Named): string => serverName(server),
   /** Secret the operator generates once: the API's JWT signing key and the first admin password. */
   controlPlaneSecret: (server: Named): string => `${serverName(server)}-controlplane`,
   /** PerconaPGCluster created when percona.enabled. */

@@ -7,7 +7,7 @@ import { done, requeueAfter, type Outcome } from "../../framework/outcome.js";
 import { builtinResources } from "../../framework/resource.js";
 import type { DittoServer } from "../../generated/dittoserver.js";
 import { applyChildren, configHashOf, type AppliedChildren } from "./apply-children.js";
-import { PerconaPGClusterResource } from "./child-resources.js";
+import { PerconaPGClusterResource, ServiceMonitorResource } from "./child-resources.js";
 import { ensureControlPlaneSecret } from "./control-plane-credentials.js";
 import { dittoServerNames, serverNamespace } from "./names.js";
 import { renderDittoServer, secretsReadByServer, type DittoServerRendering } from "./render/index.js";
@@ -19,8 +19,8 @@ import {
   type ObservedStatefulSet,
 } from "./status.js";
 
-/** How soon to look again while Percona's CRD is absent (its informer re-checks every 30 s). */
-const PERCONA_NOT_INSTALLED_RECHECK_MS = 30_000;
+/** How soon to look again while an optional CRD (Percona's, ServiceMonitor) is absent; informers re-check every 30 s. */
+const CRD_NOT_INSTALLED_RECHECK_MS = 30_000;
 /** A safety net while a Secret is missing; its creation wakes the server through the Secret watch. */
 export const MISSING_SECRET_RECHECK_MS = 60_000;
 
@@ -75,6 +75,12 @@ function cachedPercona(ctx: DittoServerContext): DittoServerObservations["percon
   return { crdInstalled: true, ...(state === undefined ? {} : { state }) };
 }
 
+/** With metrics.serviceMonitor.enabled: whether its CRD is served (converge applies it only then). */
+function observedServiceMonitor(ctx: DittoServerContext): DittoServerObservations["serviceMonitor"] {
+  if (resolveServerSettings(ctx.object).metrics.serviceMonitor === undefined) return undefined;
+  return { crdInstalled: ctx.cache.isServed(ServiceMonitorResource) };
+}
+
 function cachedStatefulSet(ctx: DittoServerContext): V1StatefulSet | undefined {
   return ctx.cache.get<V1StatefulSet>(
     builtinResources.StatefulSet,
@@ -92,6 +98,7 @@ function observationsAfterApply(
   const percona = resolveServerSettings(ctx.object).percona
     ? (applied.percona ?? cachedPercona(ctx))
     : undefined;
+  const serviceMonitor = observedServiceMonitor(ctx);
   return {
     // A held StatefulSet still runs with its old hash; report what runs.
     configHash: applied.statefulSetHeld
@@ -101,6 +108,7 @@ function observationsAfterApply(
     ...(statefulSet === undefined ? {} : { statefulSet }),
     secretVersions,
     ...(percona === undefined ? {} : { percona }),
+    ...(serviceMonitor === undefined ? {} : { serviceMonitor }),
   };
 }
 
@@ -109,12 +117,14 @@ function observationsAfterFailure(ctx: DittoServerContext, failure: RunFailure):
   const existing = cachedStatefulSet(ctx);
   const statefulSet = observedStatefulSet(existing);
   const percona = cachedPercona(ctx);
+  const serviceMonitor = observedServiceMonitor(ctx);
   return {
     configHash: configHashOf(existing) ?? "",
     configApplied: false,
     ...(statefulSet === undefined ? {} : { statefulSet }),
     secretVersions: readSecretVersions(ctx),
     ...(percona === undefined ? {} : { percona }),
+    ...(serviceMonitor === undefined ? {} : { serviceMonitor }),
     error: { message: failure.message },
   };
 }
@@ -142,7 +152,9 @@ export function reportDittoServer(ctx: DittoServerContext, failure: RunFailure |
 
 /** Missing pieces nothing wakes the server for quickly: look again after a while. */
 function nextRun(ctx: DittoServerContext, { applied, secretVersions }: DittoServerRun): Outcome {
-  if (applied.percona?.crdInstalled === false) return requeueAfter(PERCONA_NOT_INSTALLED_RECHECK_MS);
+  if (applied.percona?.crdInstalled === false) return requeueAfter(CRD_NOT_INSTALLED_RECHECK_MS);
+  // Installing the Prometheus Operator later creates the ServiceMonitor on the next look.
+  if (observedServiceMonitor(ctx)?.crdInstalled === false) return requeueAfter(CRD_NOT_INSTALLED_RECHECK_MS);
   if (Object.values(secretVersions).some((version) => version === undefined)) {
     return requeueAfter(MISSING_SECRET_RECHECK_MS);
   }

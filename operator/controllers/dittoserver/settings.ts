@@ -81,7 +81,12 @@ export interface ServerSettings {
   nfs: { containerPort: number; servicePort: number };
   smb: { enabled: boolean; containerPort: number; servicePort: number };
   service: { type: "ClusterIP" | "NodePort" | "LoadBalancer"; annotations: Record<string, string> };
-  metrics: { enabled: boolean; port: number };
+  metrics: {
+    enabled: boolean;
+    port: number;
+    /** Present when metrics.serviceMonitor.enabled (the CRD requires metrics.enabled with it). */
+    serviceMonitor?: { interval?: string; labels: Record<string, string> };
+  };
   s3?: S3Settings;
   database: DatabaseSettings;
   percona?: PerconaSettings;
@@ -207,6 +212,7 @@ export function resolveServerSettings(server: DittoServer): ServerSettings {
     metrics: {
       enabled: spec.metrics?.enabled ?? SPEC_DEFAULTS.metricsEnabled,
       port: spec.metrics?.port ?? SPEC_DEFAULTS.metricsPort,
+      ...resolveServiceMonitor(spec.metrics),
     },
     ...(s3 === undefined ? {} : { s3 }),
     database: resolveDatabase(server, percona),
@@ -221,5 +227,19 @@ export function resolveServerSettings(server: DittoServer): ServerSettings {
         }),
     securityContext: spec.securityContext ?? {},
     podSecurityContext: spec.podSecurityContext ?? {},
+  };
+}
+
+/** The ServiceMonitor settings, only when it is asked for together with metrics. */
+function resolveServiceMonitor(
+  metrics: DittoServer["spec"]["metrics"],
+): Pick<ServerSettings["metrics"], "serviceMonitor"> {
+  const monitor = metrics?.serviceMonitor;
+  if (metrics?.enabled !== true || monitor?.enabled !== true) return {};
+  return {
+    serviceMonitor: {
+      ...(monitor.interval === undefined ? {} : { interval: monitor.interval }),
+      labels: monitor.labels ?? {},
+    },
   };
 }

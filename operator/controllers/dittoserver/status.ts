@@ -40,6 +40,8 @@ export interface DittoServerObservations {
   secretVersions: Readonly<Record<string, string | undefined>>;
   /** With percona.enabled: whether its CRD exists and the cluster's status.state (undefined until set). */
   percona?: { crdInstalled: boolean; state?: string };
+  /** With metrics.serviceMonitor.enabled: whether the ServiceMonitor CRD is served (so it was applied). */
+  serviceMonitor?: { crdInstalled: boolean };
   /** The error that stopped this reconcile, if any. */
   error?: { message: string };
 }
@@ -196,6 +198,26 @@ function phaseOf(
   return ready >= 1 ? "Running" : "Pending";
 }
 
+/** ServiceMonitorReady while a ServiceMonitor is asked for; never part of Ready. */
+function serviceMonitorCondition(
+  server: DittoServer,
+  observed: DittoServerObservations,
+): DittoServerConditionInput | undefined {
+  if (observed.serviceMonitor === undefined) return undefined;
+  const name = dittoServerNames.serviceMonitor(server);
+  return observed.serviceMonitor.crdInstalled
+    ? condition(
+        "ServiceMonitorApplied",
+        `ServiceMonitor ${name} scrapes ${dittoServerNames.metricsService(server)}`,
+      )
+    : condition(
+        "PrometheusOperatorNotInstalled",
+        `metrics.serviceMonitor.enabled, but the monitoring.coreos.com ServiceMonitor CRD is not installed: ` +
+          `no ServiceMonitor is created (the server runs as usual; ${dittoServerNames.metricsService(server)} ` +
+          "carries prometheus.io scrape annotations)",
+      );
+}
+
 /** The status of `server` given `observed`; pure, so every reconcile path can write it. */
 export function computeDittoServerStatus(
   server: DittoServer,
@@ -217,6 +239,8 @@ export function computeDittoServerStatus(
     availableCondition(desired, ready, databaseReady),
     progressingCondition(desired, databaseReady, failed, observed.statefulSet),
   ];
+  const monitor = serviceMonitorCondition(server, observed);
+  if (monitor !== undefined) conditions.push(monitor);
   return {
     phase: phaseOf(observed, failed, desired, ready),
     replicas: observed.statefulSet?.replicas ?? 0,
@@ -225,6 +249,9 @@ export function computeDittoServerStatus(
     nfsEndpoint: `${dittoServerNames.fileService(server)}.${settings.namespace}.svc.cluster.local:${settings.nfs.servicePort}`,
     ...(settings.percona === undefined ? {} : { perconaClusterName: settings.percona.clusterName }),
     conditions,
-    removedConditionTypes: database === undefined ? ["DatabaseReady"] : [],
+    removedConditionTypes: [
+      ...(database === undefined ? (["DatabaseReady"] as const) : []),
+      ...(monitor === undefined ? (["ServiceMonitorReady"] as const) : []),
+    ],
   };
 }

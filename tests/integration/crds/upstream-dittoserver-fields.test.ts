@@ -27,7 +27,13 @@ test("upstream's controlPlane, identity and serviceMonitor fields apply where th
     },
     service: { type: "ClusterIP" },
   });
-  const refusals = await createAll(namespace, [upstreamShaped]);
+  const monitored = server("monitored", {
+    metrics: {
+      enabled: true,
+      serviceMonitor: { enabled: true, interval: "30s", labels: { release: "prom" } },
+    },
+  });
+  const refusals = await createAll(namespace, [upstreamShaped, monitored]);
   assert.deepEqual([...refusals.entries()], []);
   const stored = JSON.parse(
     await kubectlOk(["get", "dittoserver", "upstream", "-n", namespace, "-o", "json"]),
@@ -79,8 +85,8 @@ test("upstream fields mediaplane cannot honour are refused with the mediaplane w
       expected: "set its type and annotations in spec.service.type and spec.service.annotations instead",
     },
     {
-      object: server("service-monitor", { metrics: { enabled: true, serviceMonitor: { enabled: true } } }),
-      expected: "metrics.serviceMonitor is not rendered by mediaplane yet",
+      object: server("service-monitor", { metrics: { enabled: false, serviceMonitor: { enabled: true } } }),
+      expected: "metrics.serviceMonitor.enabled needs metrics.enabled",
     },
   ];
   const refusals = await createAll(

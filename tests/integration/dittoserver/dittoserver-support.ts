@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import type { TestContext } from "node:test";
 import {
+  ApiextensionsV1Api,
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -13,7 +14,12 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from "@kubernetes/client-node";
-import type { CoreV1Event, KubernetesObject, V1StatefulSet } from "@kubernetes/client-node";
+import type {
+  CoreV1Event,
+  KubernetesObject,
+  V1CustomResourceDefinition,
+  V1StatefulSet,
+} from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import { loadConfig } from "../../../operator/config/operator-config.js";
 import { startOperator, type RunningOperator } from "../../../operator/main.js";
@@ -222,4 +228,69 @@ export function refusalMessage(error: unknown): string {
 /** A plain-object copy of a client-node model (its classes never deep-equal object literals). */
 export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+const extensions = kubeConfig.makeApiClient(ApiextensionsV1Api);
+
+/**
+ * A real, namespaced CRD for an optional kind the operator uses (Percona's cluster, prometheus-operator's
+ * ServiceMonitor), loose enough for any spec: the apiserver serves it like the real one.
+ */
+export function standInCrd(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+): V1CustomResourceDefinition {
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: "Namespaced",
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
+      versions: [
+        {
+          name: version,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          schema: {
+            openAPIV3Schema: {
+              type: "object",
+              properties: {
+                spec: { type: "object", x_kubernetes_preserve_unknown_fields: true },
+                status: { type: "object", x_kubernetes_preserve_unknown_fields: true },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+export async function crdInstalled(name: string): Promise<boolean> {
+  return !(await isGone(() => extensions.readCustomResourceDefinition({ name })));
+}
+
+/** Creates the CRD unless present and waits until it is Established. */
+export async function installCrd(crd: V1CustomResourceDefinition): Promise<void> {
+  const name = crd.metadata?.name ?? "";
+  if (!(await crdInstalled(name))) await extensions.createCustomResourceDefinition({ body: crd });
+  await waitFor(
+    async () => {
+      const current = await extensions.readCustomResourceDefinition({ name });
+      return current.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
+    },
+    { what: `${name} Established`, timeoutMs: 30_000 },
+  );
+}
+
+/** Deletes the CRD if present and waits until it is gone. */
+export async function removeCrd(name: string): Promise<void> {
+  if (!(await crdInstalled(name))) return;
+  await extensions.deleteCustomResourceDefinition({ name });
+  await waitFor(async () => !(await crdInstalled(name)), { what: `${name} deleted`, timeoutMs: 60_000 });
 }

@@ -4,8 +4,7 @@
 // deletion removes the Percona cluster only with deleteWithServer.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ApiextensionsV1Api } from "@kubernetes/client-node";
-import type { KubernetesObject, V1CustomResourceDefinition } from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
 import type { RunningOperator } from "../../../operator/main.js";
 import type { DittoServer } from "../../../operator/generated/dittoserver.js";
 import { createTestNamespace, waitFor } from "../support/cluster.js";
@@ -18,12 +17,14 @@ import {
   dittoServer,
   getServer,
   getStatefulSet,
+  installCrd,
   isGone,
-  kubeConfig,
   mergePatch,
   patchServerSpec,
   provideVolumes,
+  removeCrd,
   sampleDocuments,
+  standInCrd,
   startTestOperator,
   waitForEvent,
   waitForReady,
@@ -31,7 +32,6 @@ import {
   plain,
 } from "./dittoserver-support.js";
 
-const extensions = kubeConfig.makeApiClient(ApiextensionsV1Api);
 const perconaCrdName = "perconapgclusters.pgv2.percona.com";
 const perconaApi = { group: "pgv2.percona.com", version: "v2", plural: "perconapgclusters" };
 
@@ -40,65 +40,9 @@ interface PerconaCluster extends KubernetesObject {
   status?: { state?: string };
 }
 
-/** A real CRD for Percona's kind, loose enough for any spec: the apiserver serves it like the real one. */
-const standInPerconaCrd: V1CustomResourceDefinition = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: perconaCrdName },
-  spec: {
-    group: "pgv2.percona.com",
-    scope: "Namespaced",
-    names: {
-      kind: "PerconaPGCluster",
-      listKind: "PerconaPGClusterList",
-      plural: "perconapgclusters",
-      singular: "perconapgcluster",
-    },
-    versions: [
-      {
-        name: "v2",
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: "object",
-            properties: {
-              spec: { type: "object", x_kubernetes_preserve_unknown_fields: true },
-              status: { type: "object", x_kubernetes_preserve_unknown_fields: true },
-            },
-          },
-        },
-      },
-    ],
-  },
-};
-
-async function perconaCrdInstalled(): Promise<boolean> {
-  return !(await isGone(() => extensions.readCustomResourceDefinition({ name: perconaCrdName })));
-}
-
-async function installPerconaCrd(): Promise<void> {
-  if (!(await perconaCrdInstalled())) {
-    await extensions.createCustomResourceDefinition({ body: standInPerconaCrd });
-  }
-  await waitFor(
-    async () => {
-      const crd = await extensions.readCustomResourceDefinition({ name: perconaCrdName });
-      return crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
-    },
-    { what: `${perconaCrdName} Established`, timeoutMs: 30_000 },
-  );
-}
-
-async function removePerconaCrd(): Promise<void> {
-  if (!(await perconaCrdInstalled())) return;
-  await extensions.deleteCustomResourceDefinition({ name: perconaCrdName });
-  await waitFor(async () => !(await perconaCrdInstalled()), {
-    what: `${perconaCrdName} deleted`,
-    timeoutMs: 60_000,
-  });
-}
+const installPerconaCrd = (): Promise<void> =>
+  installCrd(standInCrd("pgv2.percona.com", "v2", "PerconaPGCluster", "perconapgclusters"));
+const removePerconaCrd = (): Promise<void> => removeCrd(perconaCrdName);
 
 async function getCluster(namespace: string, name: string): Promise<PerconaCluster> {
   return (await custom.getNamespacedCustomObject({ ...perconaApi, namespace, name })) as PerconaCluster;

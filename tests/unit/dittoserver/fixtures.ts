@@ -66,6 +66,13 @@ export function goldenScenarios(): Record<string, DittoServer> {
       storage: { metadataSize: "10Gi", cacheSize: "5Gi" },
       metrics: { enabled: true, port: 9090 },
     }),
+    "service-monitor": dittoServer("monitored", {
+      storage: { metadataSize: "10Gi" },
+      metrics: {
+        enabled: true,
+        serviceMonitor: { enabled: true, interval: "30s", labels: { release: "prometheus" } },
+      },
+    }),
     smb: dittoServer("dittofs-smb", {
       storage: { metadataSize: "10Gi", contentSize: "100Gi", storageClassName: "fast-ssd" },
       smb: { enabled: true },

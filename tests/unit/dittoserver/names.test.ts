@@ -22,6 +22,7 @@ test("a DittoServer's names follow the upstream operator's conventions", () => {
       fileService: "nas-file",
       apiService: "nas-api",
       metricsService: "nas-metrics",
+      serviceMonitor: "nas",
       controlPlaneSecret: "nas-controlplane",
       perconaCluster: "nas-postgres",
       perconaUserSecret: "nas-postgres-pguser-dittofs",
@@ -41,7 +42,12 @@ test("every rendered object carries the common labels and is named by names.ts",
         `${object.kind} ${object.metadata?.name} is not in names.ts`,
       );
       const component = object.metadata?.labels?.["app.kubernetes.io/component"] ?? "";
-      assert.deepEqual(object.metadata?.labels, commonLabels(server, component as "server"));
+      // A ServiceMonitor also carries the labels the user's Prometheus selects it by.
+      const userLabels = object.kind === "ServiceMonitor" ? server.spec.metrics?.serviceMonitor?.labels : {};
+      assert.deepEqual(object.metadata?.labels, {
+        ...userLabels,
+        ...commonLabels(server, component as "server"),
+      });
       assert.equal(object.metadata?.namespace, "media");
       assert.equal(object.metadata?.ownerReferences, undefined, "the framework adds owner references");
     }

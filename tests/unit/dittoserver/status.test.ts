@@ -60,7 +60,7 @@ test("a ready SQLite server is Running with every condition settled and no Datab
     Available: "True/MinimumReplicasAvailable",
     Progressing: "False/RolloutComplete",
   });
-  assert.deepEqual(status.removedConditionTypes, ["DatabaseReady"]);
+  assert.deepEqual(status.removedConditionTypes, ["DatabaseReady", "ServiceMonitorReady"]);
   assert.deepEqual(readyPolicyFor(sqliteServer), {
     positive: ["ConfigReady", "Available"],
     negative: ["Progressing"],
@@ -99,7 +99,7 @@ test("a ready database and a ready pod make DatabaseReady and Available true", (
   const status = observe(perconaServer, { percona: { crdInstalled: true, state: "ready" } });
   assert.equal(status.phase, "Running");
   assert.equal(reasons(status).DatabaseReady, "True/DatabaseAvailable");
-  assert.deepEqual(status.removedConditionTypes, []);
+  assert.deepEqual(status.removedConditionTypes, ["ServiceMonitorReady"]);
 });
 
 test("without the Percona CRD the server fails with a reason that says to install it", () => {
@@ -192,7 +192,16 @@ test("a config that was not applied is Unknown", () => {
 test("every reason in the table is CamelCase, means something and names one condition", () => {
   const seen = new Set<string>();
   for (const [condition, reasons] of Object.entries(dittoServerReasons)) {
-    assert.ok(["Available", "ConfigReady", "DatabaseReady", "Progressing", "Finalizing"].includes(condition));
+    assert.ok(
+      [
+        "Available",
+        "ConfigReady",
+        "DatabaseReady",
+        "Progressing",
+        "ServiceMonitorReady",
+        "Finalizing",
+      ].includes(condition),
+    );
     for (const [reason, entry] of Object.entries(reasons)) {
       assert.match(reason, /^[A-Z][A-Za-z]+$/);
       assert.ok(entry.meaning.length > 10);
@@ -212,4 +221,26 @@ test("docs/dittoserver.md lists every reason of the table", () => {
       );
     }
   }
+});
+
+test("a ServiceMonitor asked for without its CRD says so in ServiceMonitorReady and fails nothing", () => {
+  const monitored = dittoServer("files", {
+    storage: { metadataSize: "10Gi" },
+    metrics: { enabled: true, serviceMonitor: { enabled: true } },
+  });
+  const absent = observe(monitored, { serviceMonitor: { crdInstalled: false } });
+  assert.equal(absent.phase, "Running");
+  assert.equal(reasons(absent).ServiceMonitorReady, "False/PrometheusOperatorNotInstalled");
+  assert.equal(reasons(absent).Progressing, "False/RolloutComplete", "not ReconcileFailed");
+  assert.ok(
+    !readyPolicyFor(monitored).positive.includes("ServiceMonitorReady"),
+    "Ready does not wait for it",
+  );
+  assert.deepEqual(absent.removedConditionTypes, ["DatabaseReady"]);
+  const installed = observe(monitored, { serviceMonitor: { crdInstalled: true } });
+  const condition = installed.conditions.find(({ type }) => type === "ServiceMonitorReady");
+  assert.deepEqual(
+    [condition?.status, condition?.reason, condition?.message],
+    ["True", "ServiceMonitorApplied", "ServiceMonitor files scrapes files-metrics"],
+  );
 });

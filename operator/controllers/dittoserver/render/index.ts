@@ -15,6 +15,7 @@ import { renderFileService } from "./file-service.js";
 import { renderHeadlessService } from "./headless-service.js";
 import { renderMetricsService } from "./metrics-service.js";
 import { renderPerconaCluster } from "./percona-cluster.js";
+import { renderServiceMonitor } from "./service-monitor.js";
 import { renderStatefulSet } from "./stateful-set.js";
 
 export interface RenderInputs {
@@ -85,6 +86,8 @@ export function renderDittoServer(server: DittoServer, inputs: RenderInputs): Di
   );
   const metricsService = renderMetricsService(server);
   if (metricsService !== null) children.push(child(metricsService));
+  const serviceMonitor = renderServiceMonitor(server);
+  if (serviceMonitor !== null) children.push(child(serviceMonitor));
   // A Percona cluster that is no longer enabled is never pruned (it is no child kind): it holds the database.
   return { children, configHash: hash };
 }
