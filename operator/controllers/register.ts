@@ -18,7 +18,9 @@ export function registerControllers(
     progressIntervalMs: config.torrentProgressIntervalMs,
   });
   operator.controller(torrentController(port, config.torrentConcurrency));
-  operator.controller(mediaStackController(config.concurrency));
+  operator.controller(
+    mediaStackController({ concurrency: config.concurrency, urlAliases: config.serviceUrlAliases }),
+  );
   operator.controller(dittoServerController(config.concurrency));
   return () => port.stop();
 }

@@ -10,6 +10,9 @@ import type { QbittorrentLogger } from "./logger.js";
 import { MaindataPoller } from "./maindata-poller.js";
 import type { MaindataPollerOptions } from "./maindata-poller.js";
 import { parseWebuiUrl } from "./session.js";
+import { aliasedUrl } from "../service-url-aliases.js";
+
+export { aliasedUrl } from "../service-url-aliases.js";
 
 export interface QbittorrentEndpoint {
   url: string;
@@ -174,13 +177,4 @@ export function endpointIdentity(endpoint: QbittorrentEndpoint): string {
     digest(endpoint.password),
     digest(endpoint.apiKey),
   ].join("\n");
-}
-
-/** `url` with the longest matching alias prefix replaced; unchanged when none matches. */
-export function aliasedUrl(url: string, aliases: ReadonlyMap<string, string> | undefined): string {
-  let best: [string, string] | undefined;
-  for (const [from, to] of aliases ?? []) {
-    if (url.startsWith(from) && (best === undefined || from.length > best[0].length)) best = [from, to];
-  }
-  return best ? best[1] + url.slice(best[0].length) : url;
 }

@@ -8,6 +8,7 @@ import { TorrentResource } from "../../generated/torrent.js";
 import { mediaStackConditionTypes, mediaStackReasons } from "./condition-reasons.js";
 import { finalizeMediaStack } from "./finalize-mediastack.js";
 import { reconcileMediaStack } from "./reconcile-mediastack.js";
+import { WiringRetryBackoff, type WiringRetryOptions } from "./wiring/retry-backoff.js";
 import {
   deletingStacksOfTorrent,
   stackOfVolume,
@@ -18,12 +19,29 @@ import {
 /** Deletes or keeps the cluster-scoped /data volume, after the stack's Torrents are gone. */
 export const mediaStackFinalizer = "mediaplane.io/finalizer";
 
-export function mediaStackController(concurrency: number): ControllerOptions<MediaStack> {
+export interface MediaStackControllerOptions {
+  readonly concurrency: number;
+  /** Service URL prefix → reachable URL, for an operator outside the cluster (tests, the demo). */
+  readonly urlAliases?: ReadonlyMap<string, string>;
+  /** Run again this long after every successful run: the drift check of the wiring. Default 600. */
+  readonly resyncSeconds?: number;
+  /** Per request to an app. Default 5000. */
+  readonly wiringRequestTimeoutMs?: number;
+  /** Backoff of an unfinished wiring. Default 5 s doubling to 5 min. */
+  readonly wiringRetry?: WiringRetryOptions;
+}
+
+export function mediaStackController(options: MediaStackControllerOptions): ControllerOptions<MediaStack> {
+  const wiring = {
+    ...(options.urlAliases ? { urlAliases: options.urlAliases } : {}),
+    requestTimeoutMs: options.wiringRequestTimeoutMs ?? 5_000,
+    backoff: new WiringRetryBackoff(options.wiringRetry ?? { baseMs: 5_000, capMs: 300_000 }),
+  };
   return {
     name: "mediastack",
     resource: MediaStackResource,
     finalizer: mediaStackFinalizer,
-    reconcile: reconcileMediaStack,
+    reconcile: (ctx) => reconcileMediaStack(ctx, wiring),
     finalize: finalizeMediaStack,
     // The cluster-scoped PersistentVolume cannot be owned: it is watched below and kept by data-volume.ts.
     children: [
@@ -43,8 +61,9 @@ export function mediaStackController(concurrency: number): ControllerOptions<Med
     ],
     reasons: mediaStackReasons,
     ready: { positive: [...mediaStackConditionTypes] },
-    // Every change of a child, a DittoServer or the volume wakes the stack; this only catches a missed event.
-    resyncSeconds: 600,
-    concurrency,
+    // Every change of a child, a DittoServer or the volume wakes the stack; this catches a missed event
+    // and is the wiring's drift check (the apps' own entries cannot be watched).
+    resyncSeconds: options.resyncSeconds ?? 600,
+    concurrency: options.concurrency,
   };
 }
