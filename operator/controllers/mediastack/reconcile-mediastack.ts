@@ -18,7 +18,7 @@ import {
 } from "./data-volume.js";
 import { observeDittoServer, type DittoServerObservation } from "./dittoserver-endpoint.js";
 import type { HTTPRoute } from "./gateway-api.js";
-import { configClaimName } from "./names.js";
+import { apiKeysSecretName, configClaimName } from "./names.js";
 import { ensureQbittorrentCredentials } from "./qbittorrent-credentials.js";
 import { renderMediaStack } from "./render/index.js";
 import { resolveDataClaimName, resolveDataSource, resolveEnabledApps } from "./stack-settings.js";
@@ -148,6 +148,8 @@ export async function reconcileMediaStack(
   await ctx.children.converge({ apply: rendered.children, keep: rendered.keep });
   await deleteUnusedVolume(ctx, rendered.unusedVolumeName);
   reportStatus(ctx, binding, ditto, gatewayApiServed);
+  if (apiKeys) ctx.status.apiKeysSecret = apiKeysSecretName(stackIdentity(stack).name);
+  else delete ctx.status.apiKeysSecret;
   let wiringRetryMs: number | undefined;
   if (apiKeys && plannedLinks(stack.spec).length > 0) {
     wiringRetryMs = await runWiringStep(ctx, apiKeys, qbittorrentCredentials, wiring);
