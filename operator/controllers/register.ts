@@ -19,7 +19,11 @@ export function registerControllers(
   });
   operator.controller(torrentController(port, config.torrentConcurrency));
   operator.controller(
-    mediaStackController({ concurrency: config.concurrency, urlAliases: config.serviceUrlAliases }),
+    mediaStackController({
+      concurrency: config.concurrency,
+      urlAliases: config.serviceUrlAliases,
+      qbittorrentLoginBackoff: (url) => pollers.loginBackoffFor(url),
+    }),
   );
   operator.controller(dittoServerController(config.concurrency));
   return () => port.stop();

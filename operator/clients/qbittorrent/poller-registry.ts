@@ -102,15 +102,24 @@ export class PollerRegistry {
     await Promise.all([...this.retiring]);
   }
 
-  private createEntry(key: string, endpoint: QbittorrentEndpoint): PollerEntry {
-    const url = normalizedUrl(endpoint.url);
-    let loginBackoff = this.loginBackoffs.get(url);
+  /**
+   * The one login backoff of the qBittorrent at `url`, for other clients of it (the MediaStack wiring):
+   * failed logins of all of them count together, so together they stay below qBittorrent's ban.
+   */
+  loginBackoffFor(url: string): LoginBackoff {
+    const key = normalizedUrl(url);
+    let loginBackoff = this.loginBackoffs.get(key);
     if (loginBackoff === undefined) {
       loginBackoff = new LoginBackoff(this.options.loginBackoff);
-      this.loginBackoffs.set(url, loginBackoff);
-    } else {
-      loginBackoff.allowNewCredentials();
+      this.loginBackoffs.set(key, loginBackoff);
     }
+    return loginBackoff;
+  }
+
+  private createEntry(key: string, endpoint: QbittorrentEndpoint): PollerEntry {
+    const known = this.loginBackoffs.has(normalizedUrl(endpoint.url));
+    const loginBackoff = this.loginBackoffFor(endpoint.url);
+    if (known) loginBackoff.allowNewCredentials();
     const client = new QbittorrentClient({
       ...endpoint,
       url: aliasedUrl(endpoint.url, this.options.urlAliases),

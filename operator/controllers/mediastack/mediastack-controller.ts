@@ -1,5 +1,6 @@
 // Registers the MediaStack controller: its resource and finalizer, the child kinds it owns, and the
 // other kinds (DittoServers, their file Services, its volume, Torrents) mapped back to stacks.
+import { LoginBackoff } from "../../clients/qbittorrent/login-backoff.js";
 import type { ControllerOptions } from "../../framework/controller.js";
 import { builtinResources } from "../../framework/resource.js";
 import { DittoServerResource } from "../../generated/dittoserver.js";
@@ -29,12 +30,28 @@ export interface MediaStackControllerOptions {
   readonly wiringRequestTimeoutMs?: number;
   /** Backoff of an unfinished wiring. Default 5 s doubling to 5 min. */
   readonly wiringRetry?: WiringRetryOptions;
+  /**
+   * The login backoff of the qBittorrent at a URL, shared with the Torrent controller's pollers (main
+   * passes the PollerRegistry's); without it the wiring keeps one per URL of its own across runs.
+   */
+  readonly qbittorrentLoginBackoff?: (url: string) => LoginBackoff;
+}
+
+/** One login backoff per qBittorrent URL, kept across runs. */
+function ownLoginBackoffs(): (url: string) => LoginBackoff {
+  const backoffs = new Map<string, LoginBackoff>();
+  return (url) => {
+    let backoff = backoffs.get(url);
+    if (backoff === undefined) backoffs.set(url, (backoff = new LoginBackoff()));
+    return backoff;
+  };
 }
 
 export function mediaStackController(options: MediaStackControllerOptions): ControllerOptions<MediaStack> {
   const wiring = {
     ...(options.urlAliases ? { urlAliases: options.urlAliases } : {}),
     requestTimeoutMs: options.wiringRequestTimeoutMs ?? 5_000,
+    qbittorrentLoginBackoff: options.qbittorrentLoginBackoff ?? ownLoginBackoffs(),
     backoff: new WiringRetryBackoff(options.wiringRetry ?? { baseMs: 5_000, capMs: 300_000 }),
   };
   return {

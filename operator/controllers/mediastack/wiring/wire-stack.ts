@@ -2,6 +2,7 @@
 // and they answer; a link that waits or fails is reported and the others still run.
 import { JellyfinClient } from "../../../clients/jellyfin/client.js";
 import { QbittorrentClient } from "../../../clients/qbittorrent/client.js";
+import type { LoginBackoff } from "../../../clients/qbittorrent/login-backoff.js";
 import { ServarrClient } from "../../../clients/servarr/client.js";
 import { aliasedUrl } from "../../../clients/service-url-aliases.js";
 import type { MediaStack } from "../../../generated/mediastack.js";
@@ -22,6 +23,11 @@ export interface WiringOptions {
   readonly urlAliases?: ReadonlyMap<string, string>;
   /** Per request to an app; an app that does not answer within it counts as not up yet. */
   readonly requestTimeoutMs: number;
+  /**
+   * The login backoff of the qBittorrent at a URL, shared with every other client of it (the Torrent
+   * controller's pollers), so failed logins never add up to qBittorrent's ban.
+   */
+  readonly qbittorrentLoginBackoff: (url: string) => LoginBackoff;
 }
 
 export interface WiringInputs {
@@ -62,6 +68,9 @@ function environment(inputs: WiringInputs, options: WiringOptions): WiringEnviro
     qbittorrent: () =>
       new QbittorrentClient({
         url: url("qbittorrent"),
+        loginBackoff: options.qbittorrentLoginBackoff(
+          appServiceUrl(stack.name, stack.namespace, "qbittorrent"),
+        ),
         username: inputs.qbittorrentCredentials?.username,
         password: inputs.qbittorrentCredentials?.password,
         timeoutMs,
