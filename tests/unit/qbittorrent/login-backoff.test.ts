@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LoginBackoff } from "../../../operator/clients/qbittorrent/login-backoff.js";
+import { PollerRegistry } from "../../../operator/clients/qbittorrent/poller-registry.js";
 
 function ledger(): { backoff: LoginBackoff; advance: (ms: number) => void } {
   let now = 1_000_000;
@@ -104,5 +105,14 @@ describe("LoginBackoff", () => {
     strict.recordFailure();
     strict.beginAttempt();
     assert.equal(strict.recordFailure(), undefined);
+  });
+});
+
+describe("PollerRegistry.loginBackoffFor", () => {
+  it("gives every client of one qBittorrent URL the same backoff, and another URL its own", () => {
+    const registry = new PollerRegistry();
+    const first = registry.loginBackoffFor("http://home-qbittorrent.media.svc.cluster.local:8080");
+    assert.equal(registry.loginBackoffFor("http://home-qbittorrent.media.svc.cluster.local:8080/"), first);
+    assert.notEqual(registry.loginBackoffFor("http://other-qbittorrent.media.svc.cluster.local:8080"), first);
   });
 });
