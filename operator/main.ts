@@ -33,8 +33,9 @@ MEDIAPLANE_TORRENT_CONCURRENCY (64),
 MEDIAPLANE_SHUTDOWN_DEADLINE_SECONDS (20),
 QBITTORRENT_URL, QBITTORRENT_USERNAME, QBITTORRENT_PASSWORD, QBITTORRENT_API_KEY
 (the default qBittorrent for Torrents without spec.client_ref),
-MEDIAPLANE_QBITTORRENT_URL_ALIASES ("from=to,...": when the operator runs outside the cluster,
-reach in-cluster qBittorrent URLs such as a MediaStack's through another address).
+MEDIAPLANE_SERVICE_URL_ALIASES ("from=to,..."; older name MEDIAPLANE_QBITTORRENT_URL_ALIASES: only
+for an operator that runs outside the cluster, as tests and the demo do: reach in-cluster Service
+URLs, a MediaStack's qBittorrent and apps, through another address).
 `;
 
 export interface RunningOperator {
@@ -77,7 +78,7 @@ export async function startOperator(
       loginLedgerName(config.leaseName),
     ),
     poller: { intervalMs: config.torrentPollIntervalMs },
-    urlAliases: config.qbittorrentUrlAliases,
+    urlAliases: config.serviceUrlAliases,
     observer: new QbittorrentRequestMetrics(operator.metrics.registry),
   });
   const stopControllers = registerControllers(operator, config, pollers);

@@ -23,8 +23,12 @@ export interface OperatorConfig {
   /** A downloading Torrent's progress is written at most once per this interval. */
   torrentProgressIntervalMs: number;
   defaultQbittorrent?: DefaultQbittorrent;
-  /** MEDIAPLANE_QBITTORRENT_URL_ALIASES "from=to,...": reach in-cluster qBittorrent URLs another way. */
-  qbittorrentUrlAliases: ReadonlyMap<string, string>;
+  /**
+   * MEDIAPLANE_SERVICE_URL_ALIASES "from=to,..." (and its older name MEDIAPLANE_QBITTORRENT_URL_ALIASES):
+   * reach in-cluster Service URLs (the stack's qBittorrent and apps) another way, for an operator that
+   * runs outside the cluster: tests and the demo. Never needed in a cluster.
+   */
+  serviceUrlAliases: ReadonlyMap<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -59,8 +63,8 @@ function boolean(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key}=${raw} must be true or false`);
 }
 
-function urlAliases(env: Env, key: string): ReadonlyMap<string, string> {
-  const aliases = new Map<string, string>();
+function urlAliases(env: Env, key: string, into = new Map<string, string>()): Map<string, string> {
+  const aliases = into;
   for (const pair of (env[key] ?? "").split(",").filter((part) => part.trim() !== "")) {
     const [from, to, ...rest] = pair.split("=");
     if (!from?.trim() || !to?.trim() || rest.length > 0 || !/^https?:\/\//.test(to.trim())) {
@@ -88,7 +92,11 @@ export function loadConfig(env: Env = process.env): OperatorConfig {
     concurrency: integer(env, "MEDIAPLANE_CONCURRENCY", 8, 1, 256),
     shutdownDeadlineMs: integer(env, "MEDIAPLANE_SHUTDOWN_DEADLINE_SECONDS", 20, 1, 600) * 1000,
     torrentPollIntervalMs: integer(env, "MEDIAPLANE_TORRENT_POLL_SECONDS", 5, 1, 3600) * 1000,
-    qbittorrentUrlAliases: urlAliases(env, "MEDIAPLANE_QBITTORRENT_URL_ALIASES"),
+    serviceUrlAliases: urlAliases(
+      env,
+      "MEDIAPLANE_SERVICE_URL_ALIASES",
+      urlAliases(env, "MEDIAPLANE_QBITTORRENT_URL_ALIASES"),
+    ),
     torrentConcurrency: integer(env, "MEDIAPLANE_TORRENT_CONCURRENCY", 64, 1, 1024),
     torrentProgressIntervalMs: integer(env, "MEDIAPLANE_TORRENT_PROGRESS_SECONDS", 10, 0, 3600) * 1000,
     defaultQbittorrent: url
@@ -104,10 +112,10 @@ export function loadConfig(env: Env = process.env): OperatorConfig {
 
 /** The configuration as it may be logged: credentials are replaced by whether they are set. */
 export function describeConfig(config: OperatorConfig): Record<string, unknown> {
-  const { defaultQbittorrent, qbittorrentUrlAliases, ...rest } = config;
+  const { defaultQbittorrent, serviceUrlAliases, ...rest } = config;
   return {
     ...rest,
-    qbittorrentUrlAliases: Object.fromEntries(qbittorrentUrlAliases),
+    serviceUrlAliases: Object.fromEntries(serviceUrlAliases),
     defaultQbittorrent: defaultQbittorrent
       ? {
           url: defaultQbittorrent.url,

@@ -23,7 +23,13 @@ export function registerControllers(
   registerTorrentMetrics(operator.metrics.registry, () =>
     operator.informers.for<Torrent>(TorrentResource).list(),
   );
-  operator.controller(mediaStackController(config.concurrency));
+  operator.controller(
+    mediaStackController({
+      concurrency: config.concurrency,
+      urlAliases: config.serviceUrlAliases,
+      qbittorrentLoginBackoff: (url) => pollers.loginBackoffFor(url),
+    }),
+  );
   operator.controller(dittoServerController(config.concurrency));
   return () => port.stop();
 }

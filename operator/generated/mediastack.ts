@@ -157,6 +157,19 @@ export type MediaStackSpec = {
     /** Namespace of Prometheus, allowed to scrape the apps. */
     monitoringNamespace?: string;
   };
+  /** What the operator configures inside the apps once they answer (docs/mediastack.md, Wiring): Prowlarr's applications, the download client, root folders and hardlinks in Sonarr and Radarr, qBittorrent's categories, Jellyfin's first-run wizard and libraries. Each link is on by default; only entries whose name starts with mediaplane- are the operator's. */
+  wiring?: {
+    /** false turns every link off; the API keys are still generated and preset. */
+    enabled?: boolean;
+    /** Prowlarr gets Sonarr and Radarr as applications (with the in-cluster Prowlarr and app URLs). */
+    prowlarrApplications?: boolean;
+    /** Sonarr and Radarr get the stack's qBittorrent as download client (categories tv and movies), and qBittorrent gets those categories with save paths under /data/torrents. */
+    downloadClients?: boolean;
+    /** Sonarr gets the root folder /data/media/tv, Radarr /data/media/movies, both with hardlinks on. */
+    mediaFolders?: boolean;
+    /** Jellyfin's first-run wizard is completed with the generated admin, its API key stored in the stack's API key Secret, and the libraries Movies, Shows and Music created on /data/media. */
+    jellyfin?: boolean;
+  };
   /** The apps of the stack, each from the catalog with pinned defaults. At least one must be enabled. */
   apps?: {
     /** Prowlarr, the indexer manager that feeds Sonarr and Radarr. Enabled by default; every field falls back to the app catalog. */
@@ -333,7 +346,27 @@ export type MediaStackStatus = {
     image?: string;
     /** Where a person reaches the app: its route's URL, else its in-cluster Service URL. */
     url?: string;
+    /** Every wiring link the app takes part in is in place (absent while wiring is off for all of them). */
+    wired?: boolean;
   }>;
+  /** Secret in the stack's namespace with the apps' generated API keys and Jellyfin's admin (docs/mediastack.md, Wiring). */
+  apiKeysSecret?: string;
+  /** The state of each wiring link (the Wired condition summarizes them). */
+  wiring?: {
+    /** One entry per planned link, in the order they run. */
+    links?: Array<{
+      /** The link, e.g. prowlarr-sonarr, sonarr-download-client, jellyfin-libraries. */
+      name: string;
+      /** The link's entries are in place as last written. */
+      wired?: boolean;
+      /** Why the link is (not) wired; one of the Wired condition's reasons. */
+      reason?: string;
+      /** Details, e.g. the app's own error message. */
+      message?: string;
+      /** sha256 of what the operator last wrote for this link, so a rewrite happens only on change (GET answers mask secrets, so they cannot be compared). */
+      appliedHash?: string;
+    }>;
+  };
   /** How other controllers (Torrent client_ref) reach the stack's qBittorrent. */
   qbittorrent?: {
     /** In-cluster WebUI URL, http://<stack>-qbittorrent.<namespace>.svc.cluster.local:8080. */

@@ -11,7 +11,7 @@ test("defaults: json logs, leader election on, probes on 8080, no default qBitto
   assert.equal(config.leaderElection, true);
   assert.equal(config.probePort, 8080);
   assert.equal(config.defaultQbittorrent, undefined);
-  assert.equal(config.qbittorrentUrlAliases.size, 0);
+  assert.equal(config.serviceUrlAliases.size, 0);
 });
 
 test("bad values are refused with the variable's name", () => {
@@ -40,11 +40,27 @@ test("URL aliases replace the longest matching prefix and leave other URLs alone
     MEDIAPLANE_QBITTORRENT_URL_ALIASES:
       "http://home-qbittorrent.media.svc.cluster.local:8080=http://127.0.0.1:41000, http://home=http://127.0.0.1:1",
   });
-  const aliases = config.qbittorrentUrlAliases;
+  const aliases = config.serviceUrlAliases;
   assert.equal(
     aliasedUrl("http://home-qbittorrent.media.svc.cluster.local:8080", aliases),
     "http://127.0.0.1:41000",
   );
   assert.equal(aliasedUrl("http://home-other:8080", aliases), "http://127.0.0.1:1-other:8080");
   assert.equal(aliasedUrl("http://elsewhere:8080", aliases), "http://elsewhere:8080");
+});
+
+test("MEDIAPLANE_SERVICE_URL_ALIASES and its older qBittorrent-only name feed one alias map", () => {
+  const config = loadConfig({
+    MEDIAPLANE_QBITTORRENT_URL_ALIASES:
+      "http://home-qbittorrent.media.svc.cluster.local:8080=http://127.0.0.1:41000",
+    MEDIAPLANE_SERVICE_URL_ALIASES: "http://home-sonarr.media.svc.cluster.local:8989=http://127.0.0.1:41001",
+  });
+  assert.deepEqual(Object.fromEntries(config.serviceUrlAliases), {
+    "http://home-qbittorrent.media.svc.cluster.local:8080": "http://127.0.0.1:41000",
+    "http://home-sonarr.media.svc.cluster.local:8989": "http://127.0.0.1:41001",
+  });
+  assert.throws(
+    () => loadConfig({ MEDIAPLANE_SERVICE_URL_ALIASES: "nourl" }),
+    /MEDIAPLANE_SERVICE_URL_ALIASES/,
+  );
 });

@@ -5,6 +5,7 @@ import type {
   AddTorrentsRequest,
   AddTorrentsResult,
   MaindataResponse,
+  QbittorrentCategory,
   QbittorrentTorrent,
   ShareLimits,
 } from "./api-types.js";
@@ -177,6 +178,24 @@ export class QbittorrentClient {
     if (answer.status === 409) return "exists";
     this.expectSuccess({ method: "POST", endpoint: "torrents/createCategory" }, answer);
     return "created";
+  }
+
+  /** Every category with its save path, keyed by name (`GET torrents/categories`). */
+  async categories(): Promise<Record<string, QbittorrentCategory>> {
+    const answer = await this.call({ method: "GET", endpoint: "torrents/categories" });
+    const parsed = parseJson(answer, "torrents/categories");
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new QbittorrentProtocolError("qBittorrent's torrents/categories answer is not an object", {
+        endpoint: "torrents/categories",
+        status: answer.status,
+      });
+    }
+    return parsed as Record<string, QbittorrentCategory>;
+  }
+
+  /** Changes an existing category's save path. */
+  async editCategory(name: string, savePath: string): Promise<void> {
+    await this.post("torrents/editCategory", { category: name, savePath });
   }
 
   /** One incremental sync step: rid 0 (or an unknown rid) gives a full update. */

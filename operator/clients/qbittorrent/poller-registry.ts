@@ -12,6 +12,9 @@ import { MaindataPoller } from "./maindata-poller.js";
 import type { QbittorrentRequestObserver } from "./request-observer.js";
 import type { MaindataPollerOptions } from "./maindata-poller.js";
 import { parseWebuiUrl } from "./session.js";
+import { aliasedUrl } from "../service-url-aliases.js";
+
+export { aliasedUrl } from "../service-url-aliases.js";
 
 export interface QbittorrentEndpoint {
   url: string;
@@ -105,17 +108,27 @@ export class PollerRegistry {
     await Promise.all([...this.retiring]);
   }
 
-  private createEntry(key: string, endpoint: QbittorrentEndpoint): PollerEntry {
-    const url = normalizedUrl(endpoint.url);
-    let loginBackoff = this.loginBackoffs.get(url);
+  /**
+   * The one login backoff of the qBittorrent at `url`, for other clients of it (the MediaStack wiring):
+   * failed logins of all of them count together, so together they stay below qBittorrent's ban.
+   */
+  loginBackoffFor(url: string): LoginBackoff {
+    const key = normalizedUrl(url);
+    let loginBackoff = this.loginBackoffs.get(key);
     if (loginBackoff === undefined) {
       const store = this.options.loginLedger;
       loginBackoff = new LoginBackoff({
         ...this.options.loginBackoff,
-        ...(store === undefined ? {} : { ledger: { store, url } }),
+        ...(store === undefined ? {} : { ledger: { store, url: key } }),
       });
-      this.loginBackoffs.set(url, loginBackoff);
+      this.loginBackoffs.set(key, loginBackoff);
     }
+    return loginBackoff;
+  }
+
+  private createEntry(key: string, endpoint: QbittorrentEndpoint): PollerEntry {
+    // Credentials that have not failed yet (a fixed Secret) are told apart by the session itself.
+    const loginBackoff = this.loginBackoffFor(endpoint.url);
     const client = new QbittorrentClient({
       ...endpoint,
       url: aliasedUrl(endpoint.url, this.options.urlAliases),
@@ -183,13 +196,4 @@ export function endpointIdentity(endpoint: QbittorrentEndpoint): string {
     digest(endpoint.password),
     digest(endpoint.apiKey),
   ].join("\n");
-}
-
-/** `url` with the longest matching alias prefix replaced; unchanged when none matches. */
-export function aliasedUrl(url: string, aliases: ReadonlyMap<string, string> | undefined): string {
-  let best: [string, string] | undefined;
-  for (const [from, to] of aliases ?? []) {
-    if (url.startsWith(from) && (best === undefined || from.length > best[0].length)) best = [from, to];
-  }
-  return best ? best[1] + url.slice(best[0].length) : url;
 }

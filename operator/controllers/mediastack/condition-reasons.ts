@@ -6,6 +6,12 @@ import { conditionFrom, type ComputedCondition, type ReasonTable } from "../../f
 export const mediaStackConditionTypes = ["StorageReady", "AppsReady", "RoutesReady"] as const;
 export type MediaStackConditionType = (typeof mediaStackConditionTypes)[number];
 
+/**
+ * Wired is reported next to them but is not part of Ready: Ready says the stack runs; a link an app
+ * refuses (a key changed by hand, qBittorrent down) is shown by Wired without making the apps unready.
+ */
+export const wiredConditionType = "Wired";
+
 export const mediaStackReasons = {
   StorageReady: {
     ClaimBound: {
@@ -112,6 +118,102 @@ export const mediaStackReasons = {
         "A parent Gateway reports ResolvedRefs=False for a route (backend Service or port not found, not permitted).",
     },
   },
+  Wired: {
+    Wired: {
+      status: "True",
+      event: "Normal",
+      meaning: "Every wiring link of the enabled apps is in place as last written (status.wiring.links).",
+    },
+    WiringDisabled: {
+      status: "True",
+      event: "Normal",
+      meaning: "spec.wiring turns every link off, or no two apps that a link connects are enabled.",
+    },
+    WaitingForProwlarr: {
+      status: "False",
+      event: "Normal",
+      meaning:
+        "Prowlarr's Deployment is not available yet or Prowlarr does not answer; its links wait (the others are wired meanwhile).",
+    },
+    WaitingForSonarr: {
+      status: "False",
+      event: "Normal",
+      meaning:
+        "Sonarr's Deployment is not available yet or Sonarr does not answer; its links wait (the others are wired meanwhile).",
+    },
+    WaitingForRadarr: {
+      status: "False",
+      event: "Normal",
+      meaning:
+        "Radarr's Deployment is not available yet or Radarr does not answer; its links wait (the others are wired meanwhile).",
+    },
+    WaitingForQbittorrent: {
+      status: "False",
+      event: "Normal",
+      meaning:
+        "qBittorrent's Deployment is not available yet or qBittorrent does not answer; its links wait (the others are wired meanwhile).",
+    },
+    WaitingForJellyfin: {
+      status: "False",
+      event: "Normal",
+      meaning:
+        "Jellyfin's Deployment is not available yet or Jellyfin does not answer; its links wait (the others are wired meanwhile).",
+    },
+    ProwlarrRejectedApiKey: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "Prowlarr refused the API key from the stack's api-keys Secret (401, or Prowlarr's test says so): the key was changed in the Secret or in Prowlarr; put the key Prowlarr runs with into the Secret (or restart Prowlarr so it takes the Secret's).",
+    },
+    SonarrRejectedApiKey: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "Sonarr refused the API key from the stack's api-keys Secret (401, or Prowlarr's test says so): the key was changed in the Secret or in Sonarr; put the key Sonarr runs with into the Secret (or restart Sonarr so it takes the Secret's).",
+    },
+    RadarrRejectedApiKey: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "Radarr refused the API key from the stack's api-keys Secret (401, or Prowlarr's test says so): the key was changed in the Secret or in Radarr; put the key Radarr runs with into the Secret (or restart Radarr so it takes the Secret's).",
+    },
+    ApplicationTestFailed: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "Prowlarr refused the Sonarr or Radarr application: its save-time test failed; the message has Prowlarr's own words.",
+    },
+    DownloadClientTestFailed: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "Sonarr or Radarr refused the qBittorrent download client: its save-time test (login, category) failed; the message has the app's own words.",
+    },
+    QbittorrentLoginFailed: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "The operator could not log into the stack's qBittorrent with the generated credentials to create the tv and movies categories.",
+    },
+    RootFolderRefused: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "Sonarr or Radarr refused the root folder (/data/media/tv or /data/media/movies must exist and be writable in the app's pod).",
+    },
+    JellyfinAdminRefused: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "Jellyfin's wizard is completed but the admin in the api-keys Secret cannot log in: someone finished the wizard first; put that admin's name and password into the Secret.",
+    },
+    AppRefusedRequest: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "An app refused a wiring request for another reason; the message names the link and the app's answer.",
+    },
+  },
   Finalizing: {
     WaitingForTorrents: {
       status: "True",
@@ -120,15 +222,15 @@ export const mediaStackReasons = {
         "The stack was deleted; it waits (up to 5 minutes) for its Torrents to remove their torrents before its qBittorrent goes.",
     },
   },
-} as const satisfies ReasonTable<MediaStackConditionType | "Finalizing">;
+} as const satisfies ReasonTable<MediaStackConditionType | typeof wiredConditionType | "Finalizing">;
 
-export type MediaStackConditionReason<T extends MediaStackConditionType> =
+export type MediaStackConditionReason<T extends MediaStackConditionType | typeof wiredConditionType> =
   keyof (typeof mediaStackReasons)[T] & string;
 
 export type { ComputedCondition };
 
 /** Builds a condition whose status is the one the table gives its reason, so the two cannot disagree. */
-export function conditionFor<T extends MediaStackConditionType>(
+export function conditionFor<T extends MediaStackConditionType | typeof wiredConditionType>(
   type: T,
   reason: MediaStackConditionReason<T>,
   message: string,

@@ -1,5 +1,6 @@
 // Registers the MediaStack controller: its resource and finalizer, the child kinds it owns, and the
 // other kinds (DittoServers, their file Services, its volume, Torrents) mapped back to stacks.
+import { LoginBackoff } from "../../clients/qbittorrent/login-backoff.js";
 import type { ControllerOptions } from "../../framework/controller.js";
 import { builtinResources } from "../../framework/resource.js";
 import { DittoServerResource } from "../../generated/dittoserver.js";
@@ -8,6 +9,7 @@ import { TorrentResource } from "../../generated/torrent.js";
 import { mediaStackConditionTypes, mediaStackReasons } from "./condition-reasons.js";
 import { finalizeMediaStack } from "./finalize-mediastack.js";
 import { reconcileMediaStack } from "./reconcile-mediastack.js";
+import { WiringRetryBackoff, type WiringRetryOptions } from "./wiring/retry-backoff.js";
 import {
   deletingStacksOfTorrent,
   stackOfVolume,
@@ -18,12 +20,45 @@ import {
 /** Deletes or keeps the cluster-scoped /data volume, after the stack's Torrents are gone. */
 export const mediaStackFinalizer = "mediaplane.io/finalizer";
 
-export function mediaStackController(concurrency: number): ControllerOptions<MediaStack> {
+export interface MediaStackControllerOptions {
+  readonly concurrency: number;
+  /** Service URL prefix → reachable URL, for an operator outside the cluster (tests, the demo). */
+  readonly urlAliases?: ReadonlyMap<string, string>;
+  /** Run again this long after every successful run: the drift check of the wiring. Default 600. */
+  readonly resyncSeconds?: number;
+  /** Per request to an app. Default 5000. */
+  readonly wiringRequestTimeoutMs?: number;
+  /** Backoff of an unfinished wiring. Default 5 s doubling to 5 min. */
+  readonly wiringRetry?: WiringRetryOptions;
+  /**
+   * The login backoff of the qBittorrent at a URL, shared with the Torrent controller's pollers (main
+   * passes the PollerRegistry's); without it the wiring keeps one per URL of its own across runs.
+   */
+  readonly qbittorrentLoginBackoff?: (url: string) => LoginBackoff;
+}
+
+/** One login backoff per qBittorrent URL, kept across runs. */
+function ownLoginBackoffs(): (url: string) => LoginBackoff {
+  const backoffs = new Map<string, LoginBackoff>();
+  return (url) => {
+    let backoff = backoffs.get(url);
+    if (backoff === undefined) backoffs.set(url, (backoff = new LoginBackoff()));
+    return backoff;
+  };
+}
+
+export function mediaStackController(options: MediaStackControllerOptions): ControllerOptions<MediaStack> {
+  const wiring = {
+    ...(options.urlAliases ? { urlAliases: options.urlAliases } : {}),
+    requestTimeoutMs: options.wiringRequestTimeoutMs ?? 5_000,
+    qbittorrentLoginBackoff: options.qbittorrentLoginBackoff ?? ownLoginBackoffs(),
+    backoff: new WiringRetryBackoff(options.wiringRetry ?? { baseMs: 5_000, capMs: 300_000 }),
+  };
   return {
     name: "mediastack",
     resource: MediaStackResource,
     finalizer: mediaStackFinalizer,
-    reconcile: reconcileMediaStack,
+    reconcile: (ctx) => reconcileMediaStack(ctx, wiring),
     finalize: finalizeMediaStack,
     // The cluster-scoped PersistentVolume cannot be owned: it is watched below and kept by data-volume.ts.
     children: [
@@ -43,8 +78,9 @@ export function mediaStackController(concurrency: number): ControllerOptions<Med
     ],
     reasons: mediaStackReasons,
     ready: { positive: [...mediaStackConditionTypes] },
-    // Every change of a child, a DittoServer or the volume wakes the stack; this only catches a missed event.
-    resyncSeconds: 600,
-    concurrency,
+    // Every change of a child, a DittoServer or the volume wakes the stack; this catches a missed event
+    // and is the wiring's drift check (the apps' own entries cannot be watched).
+    resyncSeconds: options.resyncSeconds ?? 600,
+    concurrency: options.concurrency,
   };
 }

@@ -26,6 +26,11 @@ export function qbittorrentCredentialsSecretName(stack: string): string {
   return `${stack}-qbittorrent-credentials`;
 }
 
+/** The apps' generated API keys and Jellyfin's admin (see wiring/api-keys.ts). */
+export function apiKeysSecretName(stack: string): string {
+  return `${stack}-api-keys`;
+}
+
 const maxObjectNameLength = 253;
 
 /**
@@ -68,6 +73,7 @@ export function allStackObjectNames(namespace: string, stack: string): StackObje
     { kind: "PersistentVolumeClaim", name: dataClaimName(stack), namespace },
     { kind: "NetworkPolicy", name: networkPolicyName(stack), namespace },
     { kind: "Secret", name: qbittorrentCredentialsSecretName(stack), namespace },
+    { kind: "Secret", name: apiKeysSecretName(stack), namespace },
   ];
   for (const app of appNames) {
     names.push({ kind: "PersistentVolumeClaim", name: configClaimName(stack, app), namespace });

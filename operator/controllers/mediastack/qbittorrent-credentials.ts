@@ -1,6 +1,5 @@
 // The stack's qBittorrent WebUI credentials: read back from the stack's Secret, or generated once
 // (node:crypto) and created before anything else. Values never reach logs, status, conditions or Events.
-import type { V1Secret } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
 import { hashQbittorrentPassword } from "../../clients/qbittorrent/password-hash.js";
 import type { ReconcileContext } from "../../framework/context.js";
@@ -12,19 +11,13 @@ import {
   renderQbittorrentCredentialsSecret,
   type QbittorrentCredentials,
 } from "./render/credentials-secret.js";
+import { secretValue } from "./render/secret-data.js";
 import { stackIdentity } from "./stack-identity.js";
 
 function generateCredentials(): QbittorrentCredentials {
   const username = `mediaplane-${randomBytes(4).toString("hex")}`;
   const password = randomBytes(24).toString("base64url");
   return { username, password, passwordPbkdf2: hashQbittorrentPassword(password) };
-}
-
-function decoded(secret: V1Secret, key: string): string | undefined {
-  const value = secret.data?.[key];
-  if (!value) return undefined;
-  const text = Buffer.from(value, "base64").toString("utf8");
-  return text === "" ? undefined : text;
 }
 
 /**
@@ -52,8 +45,8 @@ export async function ensureQbittorrentCredentials(
   }
   const stored = readQbittorrentCredentials(secret);
   if (stored) return stored;
-  const username = decoded(secret, qbittorrentCredentialKeys.username);
-  const password = decoded(secret, qbittorrentCredentialKeys.password);
+  const username = secretValue(secret, qbittorrentCredentialKeys.username);
+  const password = secretValue(secret, qbittorrentCredentialKeys.password);
   const completed =
     username !== undefined && password !== undefined
       ? { username, password, passwordPbkdf2: hashQbittorrentPassword(password) }

@@ -18,13 +18,16 @@ import {
 } from "./data-volume.js";
 import { observeDittoServer, type DittoServerObservation } from "./dittoserver-endpoint.js";
 import type { HTTPRoute } from "./gateway-api.js";
-import { configClaimName } from "./names.js";
+import { apiKeysSecretName, configClaimName } from "./names.js";
 import { ensureQbittorrentCredentials } from "./qbittorrent-credentials.js";
 import { renderMediaStack } from "./render/index.js";
 import { resolveDataClaimName, resolveDataSource, resolveEnabledApps } from "./stack-settings.js";
 import { stackIdentity } from "./stack-identity.js";
 import { computeMediaStackStatus } from "./status.js";
 import { describeValidationProblems, invalidSpecReason, validateStack } from "./validate.js";
+import { ensureApiKeys } from "./wiring/api-keys.js";
+import { plannedLinks } from "./wiring/links.js";
+import { reportWiringOff, runWiringStep, type WiringStepOptions } from "./wiring/wiring-step.js";
 
 /**
  * While an old volume of the stack is being deleted: its DELETED event wakes the stack through the
@@ -109,16 +112,33 @@ function reportStatus(
   for (const condition of status.conditions) ctx.setCondition(condition);
 }
 
-export async function reconcileMediaStack(ctx: ReconcileContext<MediaStack>): Promise<Outcome> {
+/** The apps that use the api-keys Secret: their keys are preset, Jellyfin's admin comes from it. */
+const apiKeyApps = new Set(["sonarr", "radarr", "prowlarr", "jellyfin"]);
+
+/** The earlier of two optional delays. */
+function sooner(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+export async function reconcileMediaStack(
+  ctx: ReconcileContext<MediaStack>,
+  wiring: WiringStepOptions,
+): Promise<Outcome> {
   const stack = ctx.object;
   refuseInvalidSpec(stack);
   const gatewayApiServed = ctx.cache.isServed(builtinResources.HTTPRoute);
   const ditto = observeDittoServerOf(ctx);
   const binding = observeDataBinding(ctx);
-  const qbittorrentEnabled = resolveEnabledApps(stack.spec).some((app) => app.name === "qbittorrent");
+  const enabledApps = resolveEnabledApps(stack.spec);
+  const qbittorrentEnabled = enabledApps.some((app) => app.name === "qbittorrent");
+  const qbittorrentCredentials = qbittorrentEnabled ? await ensureQbittorrentCredentials(ctx) : undefined;
+  const apiKeys = enabledApps.some((app) => apiKeyApps.has(app.name)) ? await ensureApiKeys(ctx) : undefined;
 
   const rendered = renderMediaStack(stack, {
-    ...(qbittorrentEnabled ? { qbittorrentCredentials: await ensureQbittorrentCredentials(ctx) } : {}),
+    ...(qbittorrentCredentials ? { qbittorrentCredentials } : {}),
+    ...(apiKeys ? { apiKeys } : {}),
     ...(ditto?.endpoint ? { dittoServerNfs: ditto.endpoint } : {}),
     ...(binding.volume ? { observedDataVolume: binding.volume } : {}),
     ...(binding.claim?.metadata?.uid ? { observedDataClaimUid: binding.claim.metadata.uid } : {}),
@@ -128,5 +148,14 @@ export async function reconcileMediaStack(ctx: ReconcileContext<MediaStack>): Pr
   await ctx.children.converge({ apply: rendered.children, keep: rendered.keep });
   await deleteUnusedVolume(ctx, rendered.unusedVolumeName);
   reportStatus(ctx, binding, ditto, gatewayApiServed);
-  return volume === "replacing" ? requeueAfter(volumeReplaceRetryMs) : done;
+  if (apiKeys) ctx.status.apiKeysSecret = apiKeysSecretName(stackIdentity(stack).name);
+  else delete ctx.status.apiKeysSecret;
+  let wiringRetryMs: number | undefined;
+  if (apiKeys && plannedLinks(stack.spec).length > 0) {
+    wiringRetryMs = await runWiringStep(ctx, apiKeys, qbittorrentCredentials, wiring);
+  } else {
+    reportWiringOff(ctx);
+  }
+  const next = sooner(volume === "replacing" ? volumeReplaceRetryMs : undefined, wiringRetryMs);
+  return next === undefined ? done : requeueAfter(next);
 }

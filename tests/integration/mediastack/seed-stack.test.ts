@@ -155,7 +155,8 @@ test("the seed 002 stack becomes Ready, owns every child, and its password stays
   // Every namespaced child has exactly one owner reference: the stack, as controller.
   const uid = stack.metadata.uid;
   const expected: Array<[ResourceType, number]> = [
-    [builtinResources.Secret, 1],
+    // The qBittorrent credentials and the apps' API keys.
+    [builtinResources.Secret, 2],
     [builtinResources.PersistentVolumeClaim, 6],
     [builtinResources.Service, 5],
     [builtinResources.Deployment, 5],
@@ -195,6 +196,13 @@ test("the seed 002 stack becomes Ready, owns every child, and its password stays
     hash,
     Buffer.from(hash).toString("base64"),
   ];
+  // The generated API keys likewise stay in their own Secret (the apps read them by secretKeyRef).
+  const keys = await api.get<V1Secret>(builtinResources.Secret, namespace, "arr-api-keys");
+  for (const key of ["sonarr-api-key", "radarr-api-key", "prowlarr-api-key", "jellyfin-admin-password"]) {
+    const value = Buffer.from(keys.data?.[key] ?? "", "base64").toString("utf8");
+    assert.ok(value.length >= 24, `a generated ${key}`);
+    secrets.push(value);
+  }
   const elsewhere: unknown[] = [await getStack(namespace, "arr"), volume];
   for (const resource of [
     builtinResources.Deployment,
@@ -210,7 +218,11 @@ test("the seed 002 stack becomes Ready, owns every child, and its password stays
     elsewhere.push(...(await api.list(resource, namespace)).items);
   }
   const { items: otherSecrets } = await api.list<V1Secret>(builtinResources.Secret, namespace);
-  elsewhere.push(...otherSecrets.filter((s) => s.metadata?.name !== "arr-qbittorrent-credentials"));
+  elsewhere.push(
+    ...otherSecrets.filter(
+      (s) => !["arr-qbittorrent-credentials", "arr-api-keys"].includes(s.metadata?.name ?? ""),
+    ),
+  );
   const events = (await api.list<CoreV1Event>(builtinResources.Event, namespace)).items;
   assert.ok(
     events.some((event) => event.reason === "CredentialsGenerated"),

@@ -7,7 +7,10 @@ import { dirname, join } from "node:path";
 import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { mediaStackController } from "../../../operator/controllers/mediastack/mediastack-controller.js";
+import {
+  mediaStackController,
+  type MediaStackControllerOptions,
+} from "../../../operator/controllers/mediastack/mediastack-controller.js";
 import { configClaimName, dataVolumeName } from "../../../operator/controllers/mediastack/names.js";
 import { resolveEnabledApps } from "../../../operator/controllers/mediastack/stack-settings.js";
 import { isNotFound, KubeApi, patchTypes } from "../../../operator/framework/kube-api.js";
@@ -237,7 +240,10 @@ export async function namespaceLeftovers(namespace: string): Promise<string[]> {
  * that play another controller's part by hand (a DittoServer's status, a Torrent's finalizer): the
  * real one would overwrite what the test writes.
  */
-export async function startMediaStackOperator(kubeConfig: KubeConfig): Promise<Operator> {
+export async function startMediaStackOperator(
+  kubeConfig: KubeConfig,
+  options: Partial<MediaStackControllerOptions> = {},
+): Promise<Operator> {
   const operator = new Operator({
     kubeConfig,
     log: createLogger("warn", "json"),
@@ -245,7 +251,15 @@ export async function startMediaStackOperator(kubeConfig: KubeConfig): Promise<O
     leaderElection: { enabled: false, namespace: "default", name: "unused" },
     shutdownDeadlineMs: 5_000,
   });
-  operator.controller(mediaStackController(4));
+  operator.controller(
+    mediaStackController({
+      concurrency: 4,
+      // No app runs behind these tests' Services: every app URL goes to a closed loopback port, so the
+      // wiring waits at once instead of resolving cluster names (tests/integration/wiring has the fakes).
+      urlAliases: new Map([["http://", "http://127.0.0.1:9/no-app-here/"]]),
+      ...options,
+    }),
+  );
   await operator.start();
   return operator;
 }

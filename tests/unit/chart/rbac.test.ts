@@ -72,7 +72,7 @@ function customResources(): Array<{ group: string; plural: string }> {
 /** Resource types of the kinds the controllers render and write: their declared children and the rest they write. */
 function renderedChildResources(): ResourceType[] {
   return [
-    ...(mediaStackController(1).children ?? []),
+    ...(mediaStackController({ concurrency: 1 }).children ?? []),
     // The stack's cluster-scoped volume, applied without an owner reference.
     builtinResources.PersistentVolume,
     ...(dittoServerController(1).children ?? []),

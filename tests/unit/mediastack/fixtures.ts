@@ -11,6 +11,7 @@ import {
   type MediaStackRender,
   type MediaStackRenderInputs,
   type QbittorrentCredentials,
+  type StackApiKeys,
 } from "../../../operator/controllers/mediastack/render/index.js";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -27,8 +28,21 @@ export const testCredentials: QbittorrentCredentials = {
     "@ByteArray(3d9bFXq5mVQ2f0d0cJ8x1w==:Gm1u0hP2Yc8y3Rk0Zq7l6Q9tVw4sXb2eNf5aLd8Jk3Hm0Pq1Rs6Tu9Vw2Xy5Zb8Cd1Ef4Gh7Ij0Kl3Mn6Op9Qr2St==)",
 };
 
+/** Test values only: what wiring/api-keys.ts would generate. */
+export const testApiKeys: StackApiKeys = {
+  sonarr: "0123456789abcdef0123456789abcdef",
+  radarr: "fedcba9876543210fedcba9876543210",
+  prowlarr: "00112233445566778899aabbccddeeff",
+  jellyfinAdminUsername: "mediaplane-admin",
+  jellyfinAdminPassword: "Jf7Lq2Wm9Xv4Bn8Ks3Tz6Hd1",
+};
+
 export function renderWithDefaults(stack: MediaStack, inputs: MediaStackRenderInputs = {}): MediaStackRender {
-  return renderMediaStack(stack, { qbittorrentCredentials: testCredentials, ...inputs });
+  return renderMediaStack(stack, {
+    qbittorrentCredentials: testCredentials,
+    apiKeys: testApiKeys,
+    ...inputs,
+  });
 }
 
 /** The PersistentVolume (when any) followed by the namespaced children: what a golden file holds. */

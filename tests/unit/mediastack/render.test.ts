@@ -203,9 +203,27 @@ test("the user's env overrides the stack's by name and comes after it otherwise"
   ) as V1Deployment;
   const env = radarr.spec?.template.spec?.containers[0]?.env ?? [];
   assert.deepEqual(
-    env.map((e) => `${e.name}=${e.value}`),
-    ["TZ=Europe/Paris", "PUID=1000", "PGID=1000", "EXTRA=1"],
+    env.map((e) => `${e.name}=${e.value ?? `secret:${e.valueFrom?.secretKeyRef?.key}`}`),
+    ["TZ=Europe/Paris", "PUID=1000", "PGID=1000", "RADARR__AUTH__APIKEY=secret:radarr-api-key", "EXTRA=1"],
   );
+});
+
+test("Sonarr, Radarr and Prowlarr get their API key from the stack's Secret, the others none", () => {
+  const render = renderWithDefaults(loadSample("optional-apps.yaml"));
+  const keyed = new Map<string, string>();
+  for (const deployment of render.children.filter((o) => o.kind === "Deployment") as V1Deployment[]) {
+    for (const variable of deployment.spec?.template.spec?.containers[0]?.env ?? []) {
+      if (!variable.name.endsWith("__AUTH__APIKEY")) continue;
+      assert.equal(variable.value, undefined, "never inline");
+      assert.equal(variable.valueFrom?.secretKeyRef?.name, "full-api-keys");
+      keyed.set(deployment.metadata?.name ?? "", `${variable.name}=${variable.valueFrom?.secretKeyRef?.key}`);
+    }
+  }
+  assert.deepEqual(Object.fromEntries(keyed), {
+    "full-prowlarr": "PROWLARR__AUTH__APIKEY=prowlarr-api-key",
+    "full-sonarr": "SONARR__AUTH__APIKEY=sonarr-api-key",
+    "full-radarr": "RADARR__AUTH__APIKEY=radarr-api-key",
+  });
 });
 
 test("resources given for an app replace the catalog's as a whole", () => {

@@ -7,7 +7,7 @@ import {
   readQbittorrentCredentials,
   renderQbittorrentCredentialsSecret,
 } from "../../../operator/controllers/mediastack/render/credentials-secret.js";
-import { allObjects, loadSample, renderWithDefaults, testCredentials } from "./fixtures.js";
+import { allObjects, loadSample, renderWithDefaults, testApiKeys, testCredentials } from "./fixtures.js";
 
 const base64 = (value: string): string => Buffer.from(value).toString("base64");
 const secretValues = [
@@ -17,9 +17,15 @@ const secretValues = [
   base64(testCredentials.passwordPbkdf2),
   // the key part of the hash alone, in case something unwrapped it
   testCredentials.passwordPbkdf2.slice("@ByteArray(".length, -1),
+  ...[
+    testApiKeys.sonarr,
+    testApiKeys.radarr,
+    testApiKeys.prowlarr,
+    testApiKeys.jellyfinAdminPassword,
+  ].flatMap((value) => [value, base64(value)]),
 ];
 
-test("no password or hash in any rendered object except the Secret", () => {
+test("no password, hash or API key in any rendered object except the Secrets", () => {
   for (const sample of ["seed-002-nfs-gateway.yaml", "optional-apps.yaml", "minimal.yaml"]) {
     const render = renderWithDefaults(loadSample(sample));
     const others = allObjects(render).filter((object) => object.kind !== "Secret");
@@ -31,7 +37,10 @@ test("no password or hash in any rendered object except the Secret", () => {
       }
     }
     const secrets = allObjects(render).filter((object) => object.kind === "Secret");
-    assert.equal(secrets.length, 1);
+    assert.deepEqual(secrets.map((secret) => secret.metadata?.name?.replace(/^[a-z]+-/, "")).sort(), [
+      "api-keys",
+      "qbittorrent-credentials",
+    ]);
   }
 });
 

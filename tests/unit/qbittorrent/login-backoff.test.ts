@@ -7,6 +7,7 @@ import type {
   LoginLedgerRecord,
   LoginLedgerStore,
 } from "../../../operator/clients/qbittorrent/login-ledger.js";
+import { PollerRegistry } from "../../../operator/clients/qbittorrent/poller-registry.js";
 
 function ledger(options: { store?: LoginLedgerStore } = {}): {
   backoff: LoginBackoff;
@@ -229,5 +230,14 @@ describe("LoginBackoff with a ledger, deleted by hand", () => {
     await backoff.prepare();
     assert.equal(backoff.failures, 0);
     assert.equal(refusal(backoff.beginAttempt("a")), "allowed");
+  });
+});
+
+describe("PollerRegistry.loginBackoffFor", () => {
+  it("gives every client of one qBittorrent URL the same backoff, and another URL its own", () => {
+    const registry = new PollerRegistry();
+    const first = registry.loginBackoffFor("http://home-qbittorrent.media.svc.cluster.local:8080");
+    assert.equal(registry.loginBackoffFor("http://home-qbittorrent.media.svc.cluster.local:8080/"), first);
+    assert.notEqual(registry.loginBackoffFor("http://other-qbittorrent.media.svc.cluster.local:8080"), first);
   });
 });

@@ -5,6 +5,7 @@ import type { MediaStack } from "../../../generated/mediastack.js";
 import { qbittorrentCredentialsSecretName, sharedLabels } from "../names.js";
 import { appServiceUrl } from "../stack-settings.js";
 import { stackIdentity } from "../stack-identity.js";
+import { base64, secretValue } from "./secret-data.js";
 
 /** The Secret's keys: url/username/password also make it usable directly as a Torrent client Secret. */
 export const qbittorrentCredentialKeys = {
@@ -20,10 +21,6 @@ export interface QbittorrentCredentials {
   readonly password: string;
   /** From hashQbittorrentPassword(password, salt) in operator/clients/qbittorrent/password-hash.ts. */
   readonly passwordPbkdf2: string;
-}
-
-function base64(value: string): string {
-  return Buffer.from(value, "utf8").toString("base64");
 }
 
 export function renderQbittorrentCredentialsSecret(
@@ -53,12 +50,7 @@ export function renderQbittorrentCredentialsSecret(
 
 /** The credentials stored in an existing Secret, or undefined when a key is missing or empty. */
 export function readQbittorrentCredentials(secret: V1Secret): QbittorrentCredentials | undefined {
-  const read = (key: string): string | undefined => {
-    const encoded = secret.data?.[key];
-    if (!encoded) return undefined;
-    const value = Buffer.from(encoded, "base64").toString("utf8");
-    return value === "" ? undefined : value;
-  };
+  const read = (key: string): string | undefined => secretValue(secret, key);
   const username = read(qbittorrentCredentialKeys.username);
   const password = read(qbittorrentCredentialKeys.password);
   const passwordPbkdf2 = read(qbittorrentCredentialKeys.passwordPbkdf2);

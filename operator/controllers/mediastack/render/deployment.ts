@@ -11,6 +11,7 @@ import type {
 import type { MediaStack } from "../../../generated/mediastack.js";
 import { dataMountPath } from "../catalog.js";
 import {
+  apiKeysSecretName,
   appLabels,
   appObjectName,
   appSelectorLabels,
@@ -25,17 +26,34 @@ import {
   type StackSettings,
 } from "../stack-settings.js";
 import { stackIdentity } from "../stack-identity.js";
+import { apiKeySecretKeys, presetApiKeyApps } from "./api-keys-secret.js";
 import { renderDataLayoutInitContainer } from "./data-layout-init.js";
 import { renderQbittorrentConfigInitContainer } from "./qbittorrent-config-init.js";
 import { renderAppSecurityContext, renderPodSecurityContext } from "./security-contexts.js";
 
-/** TZ for all; PUID/PGID for LinuxServer images; the catalog's; then the user's, which win by name. */
-function renderEnv(app: ResolvedApp, settings: StackSettings): V1EnvVar[] {
+/**
+ * Sonarr, Radarr and Prowlarr read `<APP>__AUTH__APIKEY` over config.xml, so the generated key is the
+ * app's key from its first start on, and a restored config.xml cannot change it.
+ */
+function renderApiKeyEnv(stackName: string, app: ResolvedApp): V1EnvVar[] {
+  const preset = presetApiKeyApps.find((candidate) => candidate === app.name);
+  if (preset === undefined) return [];
+  return [
+    {
+      name: `${preset.toUpperCase()}__AUTH__APIKEY`,
+      valueFrom: { secretKeyRef: { name: apiKeysSecretName(stackName), key: apiKeySecretKeys[preset] } },
+    },
+  ];
+}
+
+/** TZ for all; PUID/PGID for LinuxServer images; the catalog's; the API key; then the user's, which win by name. */
+function renderEnv(stackName: string, app: ResolvedApp, settings: StackSettings): V1EnvVar[] {
   const env: V1EnvVar[] = [{ name: "TZ", value: settings.timezone }];
   if (app.catalog.linuxServer) {
     env.push({ name: "PUID", value: String(settings.puid) }, { name: "PGID", value: String(settings.pgid) });
   }
   for (const [name, value] of Object.entries(app.catalog.env)) env.push({ name, value });
+  env.push(...renderApiKeyEnv(stackName, app));
   for (const variable of app.env) {
     const index = env.findIndex((existing) => existing.name === variable.name);
     if (index === -1) env.push(variable);
@@ -62,7 +80,7 @@ function renderProbes(
   };
 }
 
-function renderAppContainer(app: ResolvedApp, settings: StackSettings): V1Container {
+function renderAppContainer(stackName: string, app: ResolvedApp, settings: StackSettings): V1Container {
   const volumeMounts: V1VolumeMount[] = [
     { name: volumeNames.config, mountPath: app.catalog.configMountPath },
   ];
@@ -73,7 +91,7 @@ function renderAppContainer(app: ResolvedApp, settings: StackSettings): V1Contai
     image: app.image,
     imagePullPolicy: settings.imagePullPolicy,
     ports: [{ name: httpPortName, containerPort: app.catalog.port, protocol: "TCP" }],
-    env: renderEnv(app, settings),
+    env: renderEnv(stackName, app, settings),
     resources: app.resources,
     securityContext: renderAppSecurityContext(app, settings),
     ...renderProbes(app),
@@ -123,7 +141,7 @@ export function renderDeployment(stack: MediaStack, app: ResolvedApp): V1Deploym
             : {}),
           ...(affinity ? { affinity: structuredClone(affinity) } : {}),
           ...(initContainers.length > 0 ? { initContainers } : {}),
-          containers: [renderAppContainer(app, settings)],
+          containers: [renderAppContainer(stackName, app, settings)],
           volumes,
         },
       },

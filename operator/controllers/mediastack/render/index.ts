@@ -4,6 +4,7 @@ import type { KubernetesObject, V1PersistentVolume } from "@kubernetes/client-no
 import type { ChildReference } from "../../../framework/children.js";
 import type { MediaStack } from "../../../generated/mediastack.js";
 import {
+  apiKeysSecretName,
   configClaimName,
   dataClaimName,
   dataVolumeName,
@@ -11,6 +12,7 @@ import {
 } from "../names.js";
 import { resolveApps, resolveDataSource, resolveReclaimPolicy, resolveRouting } from "../stack-settings.js";
 import { stackIdentity } from "../stack-identity.js";
+import { renderApiKeysSecret, type StackApiKeys } from "./api-keys-secret.js";
 import { renderConfigClaim } from "./config-pvc.js";
 import { renderQbittorrentCredentialsSecret, type QbittorrentCredentials } from "./credentials-secret.js";
 import { resolveNfsExport, type DittoServerNfsEndpoint } from "./data-export.js";
@@ -23,6 +25,7 @@ import { renderNfsPersistentVolume } from "./nfs-persistent-volume.js";
 import { renderService } from "./service.js";
 
 export type { QbittorrentCredentials } from "./credentials-secret.js";
+export type { StackApiKeys } from "./api-keys-secret.js";
 export type { DittoServerNfsEndpoint } from "./data-export.js";
 
 export interface MediaStackRenderInputs {
@@ -32,6 +35,11 @@ export interface MediaStackRenderInputs {
    * readQbittorrentCredentials. Required while qBittorrent is enabled.
    */
   readonly qbittorrentCredentials?: QbittorrentCredentials;
+  /**
+   * The apps' API keys and Jellyfin admin, generated once by the reconcile (wiring/api-keys.ts) or
+   * read back. Without them the Secret is kept as it is, never pruned; the apps' env refers to it by name.
+   */
+  readonly apiKeys?: StackApiKeys;
   /** With storage.data.dittoServerRef: the DittoServer's file Service, once it has one. */
   readonly dittoServerNfs?: DittoServerNfsEndpoint;
   /** The stack's PersistentVolume as observed, so its binding is kept (see nfs-persistent-volume.ts). */
@@ -81,6 +89,9 @@ export function renderMediaStack(stack: MediaStack, inputs: MediaStackRenderInpu
   } else if (keepConfigOnDisable) {
     keep.push({ apiVersion: "v1", kind: "Secret", name: qbittorrentCredentialsSecretName(name) });
   }
+
+  if (inputs.apiKeys) children.push(renderApiKeysSecret(stack, inputs.apiKeys));
+  else keep.push({ apiVersion: "v1", kind: "Secret", name: apiKeysSecretName(name) });
 
   const nfsExport = resolveNfsExport(spec, inputs.dittoServerNfs);
   const persistentVolume = nfsExport

@@ -1,0 +1,102 @@
+// The entries the wiring owns inside the apps, as pure functions of the stack: Prowlarr applications,
+// Sonarr/Radarr download clients, root folders, qBittorrent categories and Jellyfin libraries.
+import type { ProviderResource } from "../../../clients/servarr/api-types.js";
+import { appCatalog } from "../catalog.js";
+import { appObjectName } from "../names.js";
+import { appServiceUrl } from "../stack-settings.js";
+
+/** Every entry the operator owns is named with this prefix; entries of other names are the user's. */
+export const ownedNamePrefix = "mediaplane-";
+export const ownedDownloadClientName = `${ownedNamePrefix}qbittorrent`;
+/** Jellyfin's API key AppName (Jellyfin keys have no other name). */
+export const ownedJellyfinApiKeyApp = "mediaplane";
+
+export type ArrApp = "sonarr" | "radarr";
+
+/** Category, root folder and Prowlarr defaults per app (Prowlarr's SonarrSettings/RadarrSettings defaults). */
+export const arrMedia = {
+  sonarr: {
+    displayName: "Sonarr",
+    category: "tv",
+    categoryField: "tvCategory",
+    rootFolder: "/data/media/tv",
+    syncCategories: [5000, 5010, 5020, 5030, 5040, 5045, 5050, 5090],
+  },
+  radarr: {
+    displayName: "Radarr",
+    category: "movies",
+    categoryField: "movieCategory",
+    rootFolder: "/data/media/movies",
+    syncCategories: [2000, 2010, 2020, 2030, 2040, 2045, 2050, 2060, 2070, 2080, 2090],
+  },
+} as const;
+
+/** qBittorrent categories: save paths on /data, the file system the libraries are on, so hardlinks work. */
+export const qbittorrentCategories: ReadonlyArray<{ readonly name: string; readonly savePath: string }> = [
+  { name: arrMedia.sonarr.category, savePath: "/data/torrents/tv" },
+  { name: arrMedia.radarr.category, savePath: "/data/torrents/movies" },
+];
+
+export const jellyfinLibraries: ReadonlyArray<{
+  readonly name: string;
+  readonly collectionType: string;
+  readonly path: string;
+}> = [
+  { name: "Movies", collectionType: "movies", path: "/data/media/movies" },
+  { name: "Shows", collectionType: "tvshows", path: "/data/media/tv" },
+];
+
+export interface StackAddress {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** Prowlarr's application for Sonarr or Radarr, with the in-cluster URLs both ways. */
+export function prowlarrApplication(stack: StackAddress, app: ArrApp, apiKey: string): ProviderResource {
+  const media = arrMedia[app];
+  return {
+    name: `${ownedNamePrefix}${app}`,
+    implementation: media.displayName,
+    configContract: `${media.displayName}Settings`,
+    syncLevel: "fullSync",
+    tags: [],
+    fields: [
+      { name: "prowlarrUrl", value: appServiceUrl(stack.name, stack.namespace, "prowlarr") },
+      { name: "baseUrl", value: appServiceUrl(stack.name, stack.namespace, app) },
+      { name: "apiKey", value: apiKey },
+      { name: "syncCategories", value: [...media.syncCategories] },
+    ],
+  };
+}
+
+/** Sonarr's or Radarr's download client: the stack's qBittorrent through its Service, the generated login. */
+export function qbittorrentDownloadClient(
+  stack: StackAddress,
+  app: ArrApp,
+  credentials: { readonly username: string; readonly password: string },
+): ProviderResource {
+  const media = arrMedia[app];
+  return {
+    name: ownedDownloadClientName,
+    implementation: "QBittorrent",
+    configContract: "QBittorrentSettings",
+    protocol: "torrent",
+    enable: true,
+    priority: 1,
+    removeCompletedDownloads: true,
+    removeFailedDownloads: true,
+    tags: [],
+    fields: [
+      {
+        name: "host",
+        value: `${appObjectName(stack.name, "qbittorrent")}.${stack.namespace}.svc.cluster.local`,
+      },
+      { name: "port", value: appCatalog.qbittorrent.port },
+      { name: "useSsl", value: false },
+      { name: "urlBase", value: "" },
+      { name: "username", value: credentials.username },
+      { name: "password", value: credentials.password },
+      { name: media.categoryField, value: media.category },
+    ],
+  };
+}

@@ -1,0 +1,86 @@
+// A link's result and how a client failure becomes one of the Wired condition's reasons, in one place:
+// unreachable means waiting, 401 names the app whose key was refused, a 400 carries the app's own words.
+import {
+  JellyfinRejectedError,
+  JellyfinUnauthorizedError,
+  JellyfinUnreachableError,
+} from "../../../clients/jellyfin/client.js";
+import { QbittorrentError } from "../../../clients/qbittorrent/errors.js";
+import {
+  ServarrRejectedError,
+  ServarrUnauthorizedError,
+  ServarrUnreachableError,
+  ServarrValidationError,
+  describeFailures,
+} from "../../../clients/servarr/errors.js";
+import type { AppName } from "../catalog.js";
+import type { MediaStackConditionReason } from "../condition-reasons.js";
+
+export type WiredReason = MediaStackConditionReason<"Wired">;
+
+export interface LinkOutcome {
+  readonly name: string;
+  readonly wired: boolean;
+  readonly reason: WiredReason;
+  readonly message: string;
+  /** Kept from the last write when nothing was written this time. */
+  readonly appliedHash?: string;
+}
+
+/** A failure a step throws on purpose, with the reason already chosen. */
+export class LinkFailure extends Error {
+  override readonly name = "LinkFailure";
+  constructor(
+    readonly reason: WiredReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const waitingReason: Partial<Record<AppName, WiredReason>> = {
+  prowlarr: "WaitingForProwlarr",
+  sonarr: "WaitingForSonarr",
+  radarr: "WaitingForRadarr",
+  qbittorrent: "WaitingForQbittorrent",
+  jellyfin: "WaitingForJellyfin",
+};
+
+const rejectedKeyReason: Partial<Record<AppName, WiredReason>> = {
+  prowlarr: "ProwlarrRejectedApiKey",
+  sonarr: "SonarrRejectedApiKey",
+  radarr: "RadarrRejectedApiKey",
+};
+
+export function waitingFor(app: AppName): WiredReason {
+  return waitingReason[app] ?? "AppRefusedRequest";
+}
+
+/** What the app answered, as a reason; `app` is the one the failing request went to. */
+export function failureOutcome(
+  error: unknown,
+  app: AppName,
+  refusedAs: WiredReason,
+): { reason: WiredReason; message: string } {
+  if (error instanceof LinkFailure) return { reason: error.reason, message: error.message };
+  if (error instanceof ServarrUnreachableError || error instanceof JellyfinUnreachableError) {
+    return { reason: waitingFor(app), message: error.message };
+  }
+  if (error instanceof ServarrUnauthorizedError) {
+    return { reason: rejectedKeyReason[app] ?? "AppRefusedRequest", message: error.message };
+  }
+  if (error instanceof ServarrValidationError) {
+    return { reason: refusedAs, message: describeFailures(error.failures) || error.message };
+  }
+  if (error instanceof ServarrRejectedError || error instanceof JellyfinRejectedError) {
+    return { reason: "AppRefusedRequest", message: error.message };
+  }
+  if (error instanceof JellyfinUnauthorizedError)
+    return { reason: "JellyfinAdminRefused", message: error.message };
+  if (error instanceof QbittorrentError) {
+    if (error.reason === "QbittorrentUnreachable")
+      return { reason: "WaitingForQbittorrent", message: error.message };
+    return { reason: "QbittorrentLoginFailed", message: error.message };
+  }
+  throw error;
+}

@@ -1,0 +1,164 @@
+// The wiring's pure parts: which links a spec plans, what the owned entries look like, when an entry
+// counts as drifted (secrets come back masked), how outcomes become the Wired condition, the backoff.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { ProviderResource } from "../../../operator/clients/servarr/api-types.js";
+import {
+  ServarrUnauthorizedError,
+  ServarrUnreachableError,
+  ServarrValidationError,
+} from "../../../operator/clients/servarr/errors.js";
+import { appliedHash } from "../../../operator/controllers/mediastack/wiring/applied-hash.js";
+import {
+  prowlarrApplication,
+  qbittorrentDownloadClient,
+} from "../../../operator/controllers/mediastack/wiring/desired-entries.js";
+import { failureOutcome } from "../../../operator/controllers/mediastack/wiring/link-outcome.js";
+import { plannedLinks, wiringLinks } from "../../../operator/controllers/mediastack/wiring/links.js";
+import { visibleFieldsMatch } from "../../../operator/controllers/mediastack/wiring/owned-provider.js";
+import { WiringRetryBackoff } from "../../../operator/controllers/mediastack/wiring/retry-backoff.js";
+import {
+  appWired,
+  computeWiredCondition,
+} from "../../../operator/controllers/mediastack/wiring/wired-condition.js";
+import type { stackWith } from "./fixtures.js";
+
+const storage = { data: { existingClaim: "library" } };
+const names = (spec: Parameters<typeof stackWith>[0]): string[] =>
+  plannedLinks(spec).map((link) => link.name);
+
+test("every link is planned by default; switches and disabled apps take links away", () => {
+  assert.deepEqual(
+    names({ storage }),
+    wiringLinks.map((link) => link.name),
+  );
+  assert.deepEqual(names({ storage, wiring: { enabled: false } }), []);
+  assert.ok(
+    !names({ storage, wiring: { prowlarrApplications: false } }).some((name) => name.startsWith("prowlarr-")),
+  );
+  // A disabled downloader: no download client entry and no categories.
+  const withoutQbittorrent = names({ storage, apps: { qbittorrent: { enabled: false } } });
+  assert.ok(
+    !withoutQbittorrent.some((name) => name.includes("download-client") || name.includes("categories")),
+  );
+  assert.ok(withoutQbittorrent.includes("sonarr-media-folders"));
+  assert.deepEqual(names({ storage, apps: { jellyfin: { enabled: false }, sonarr: { enabled: false } } }), [
+    "qbittorrent-categories",
+    "radarr-download-client",
+    "radarr-media-folders",
+    "prowlarr-radarr",
+  ]);
+});
+
+test("Prowlarr's applications point both ways at in-cluster Service URLs, never localhost", () => {
+  const application = prowlarrApplication({ name: "home", namespace: "media" }, "radarr", "k");
+  const value = (name: string): unknown => application.fields.find((field) => field.name === name)?.value;
+  assert.equal(application.name, "mediaplane-radarr");
+  assert.equal(value("prowlarrUrl"), "http://home-prowlarr.media.svc.cluster.local:9696");
+  assert.equal(value("baseUrl"), "http://home-radarr.media.svc.cluster.local:7878");
+  const client = qbittorrentDownloadClient({ name: "home", namespace: "media" }, "radarr", {
+    username: "u",
+    password: "p",
+  });
+  assert.deepEqual(
+    client.fields
+      .filter((field) => ["host", "port", "movieCategory"].includes(field.name))
+      .map((field) => field.value),
+    ["home-qbittorrent.media.svc.cluster.local", 8080, "movies"],
+  );
+});
+
+test("masked secrets never count as drift; a changed visible field or a missing field does", () => {
+  const desired = qbittorrentDownloadClient({ name: "home", namespace: "media" }, "sonarr", {
+    username: "u",
+    password: "p",
+  });
+  const shown = (changes: Record<string, unknown> = {}): ProviderResource => ({
+    ...desired,
+    id: 3,
+    fields: desired.fields.map((field) =>
+      field.name === "password"
+        ? { name: field.name, value: "********", privacy: "password" as const }
+        : { ...field, ...(field.name in changes ? { value: changes[field.name] } : {}) },
+    ),
+  });
+  assert.ok(visibleFieldsMatch(shown(), desired));
+  assert.ok(!visibleFieldsMatch(shown({ tvCategory: "tv-sonarr" }), desired));
+  assert.ok(!visibleFieldsMatch({ ...shown(), priority: 9 }, desired));
+  assert.ok(
+    !visibleFieldsMatch({ ...shown(), fields: shown().fields.filter((f) => f.name !== "host") }, desired),
+  );
+  // The hash is what tells a rotated password.
+  const rotated = qbittorrentDownloadClient({ name: "home", namespace: "media" }, "sonarr", {
+    username: "u",
+    password: "q",
+  });
+  assert.notEqual(appliedHash(desired), appliedHash(rotated));
+  assert.equal(appliedHash(desired), appliedHash({ ...desired }));
+});
+
+test("client failures become the reasons that name the app", () => {
+  assert.equal(
+    failureOutcome(new ServarrUnreachableError("x"), "sonarr", "DownloadClientTestFailed").reason,
+    "WaitingForSonarr",
+  );
+  assert.equal(
+    failureOutcome(new ServarrUnauthorizedError("x"), "radarr", "DownloadClientTestFailed").reason,
+    "RadarrRejectedApiKey",
+  );
+  const refused = failureOutcome(
+    new ServarrValidationError("x", [{ propertyName: "Username", errorMessage: "Authentication failure" }]),
+    "sonarr",
+    "DownloadClientTestFailed",
+  );
+  assert.deepEqual(refused, {
+    reason: "DownloadClientTestFailed",
+    message: "Username: Authentication failure",
+  });
+  assert.throws(() => failureOutcome(new Error("bug"), "sonarr", "AppRefusedRequest"), /bug/);
+});
+
+test("Wired names a failure before a wait, lists every open link, and is WiringDisabled with no links", () => {
+  const planned = plannedLinks({ storage });
+  const links = planned.map((link) => ({
+    name: link.name,
+    wired: true,
+    reason: "Wired" as const,
+    message: "ok",
+  }));
+  assert.equal(computeWiredCondition(planned, links).status, "True");
+  links[1] = {
+    name: links[1]?.name ?? "",
+    wired: false,
+    reason: "WaitingForSonarr" as never,
+    message: "down",
+  };
+  links[4] = {
+    name: links[4]?.name ?? "",
+    wired: false,
+    reason: "DownloadClientTestFailed" as never,
+    message: "Authentication failure",
+  };
+  const condition = computeWiredCondition(planned, links);
+  assert.equal(condition.status, "False");
+  assert.equal(condition.reason, "DownloadClientTestFailed");
+  assert.match(
+    condition.message,
+    /^7\/9 links wired; not wired: sonarr-download-client \(WaitingForSonarr: down\); /,
+  );
+  assert.equal(appWired("sonarr", planned, links), false);
+  assert.equal(appWired("jellyfin", planned, links), true);
+  assert.equal(appWired("jackett", planned, links), undefined);
+  assert.equal(computeWiredCondition([], []).reason, "WiringDisabled");
+});
+
+test("an unfinished wiring backs off exponentially to the cap and starts over once wired", () => {
+  const backoff = new WiringRetryBackoff({ baseMs: 100, capMs: 1_000 });
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map(() => backoff.next("uid", false)),
+    [100, 200, 400, 800, 1_000],
+  );
+  assert.equal(backoff.next("uid", true), undefined);
+  assert.equal(backoff.next("uid", false), 100);
+  assert.equal(backoff.next("other", false), 100);
+});
