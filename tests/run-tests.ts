@@ -109,7 +109,8 @@ async function main(): Promise<number> {
     env["MEDIAPLANE_TEST_BIN_DIR"] ??= clusterBinDir();
     if (env["MEDIAPLANE_TEST_KUBECONFIG"] === undefined || env["MEDIAPLANE_TEST_KUBECONFIG"] === "") {
       const realNode = needsRealNode(files, argv);
-      controlPlane = await startControlPlane({ realNode });
+      // No kwok node next to the real one: every pod of the real-node tests must really run.
+      controlPlane = await startControlPlane(realNode ? { realNode, nodeCount: 0 } : {});
       if (controlPlane.realNode !== undefined) {
         const { name, hostIp, containerdAddress } = controlPlane.realNode;
         const handle: RealNodeHandle = { name, hostIp, containerdAddress, tempDir: controlPlane.tempDir };
