@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { CoreV1Api, DiscoveryV1Api } from "@kubernetes/client-node";
 import type { KubeConfig, V1Node } from "@kubernetes/client-node";
 import type { RealNodeBinaries } from "../binaries.js";
-import type { ComponentSet } from "../component-set.js";
+import type { ComponentName, ComponentSet } from "../component-set.js";
 import { answersOk } from "../health-probe.js";
 import { waitFor } from "../polling.js";
 import { leftovers, restoreHost, snapshotHost } from "./host-state.js";
@@ -57,10 +57,13 @@ export interface RealNodeStart {
   readonly timeoutMs: number;
 }
 
-function lastLogLine(components: ComponentSet, name: "containerd" | "kubelet"): string {
-  const tail = components.get(name)?.logTail(20) ?? "";
-  const lines = tail.split("\n").filter((line) => /level=(error|fatal)|^E\d{4}|error/i.test(line));
-  return (lines.at(-1) ?? tail.split("\n").at(-1) ?? "").slice(0, 300);
+/** The line that says why a component died: its last fatal, else error, else last line (300 chars). */
+function lastLogLine(components: ComponentSet, name: ComponentName): string {
+  const lines = (components.get(name)?.logTail(40) ?? "").split("\n");
+  const pick = (pattern: RegExp): string | undefined => lines.filter((line) => pattern.test(line)).at(-1);
+  const line =
+    pick(/level=fatal|^F\d{4} |\[FATAL\]/) ?? pick(/level=error|^E\d{4} |\[ERROR\]/) ?? lines.at(-1) ?? "";
+  return line.slice(0, 300);
 }
 
 async function ctr(tools: HostTools, address: string, args: readonly string[]): Promise<string> {
@@ -145,8 +148,7 @@ export async function startRealNode(start: RealNodeStart): Promise<RealNode> {
   const abortIf = (): string | undefined => {
     for (const name of ["containerd", "kubelet", "kube-proxy", "coredns"] as const) {
       const gone = components.get(name)?.exited;
-      if (gone !== undefined)
-        return `${name} ${gone}: ${lastLogLine(components, name === "kubelet" ? name : "containerd")}`;
+      if (gone !== undefined) return `${name} ${gone}: ${lastLogLine(components, name)}`;
     }
     return undefined;
   };
