@@ -1,5 +1,7 @@
 // How tests/run-tests.ts tells the test files about the real node it started (an environment
 // variable with JSON), and how a test reads it; a test file run without one gets a clear error.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 
 /** What a test needs to know to put images on the real node and to find its files. */
 export interface RealNodeHandle {
@@ -25,8 +27,6 @@ export function testRealNode(): RealNodeHandle {
 
 /** Imports an image archive into the node's containerd (`k8s.io` namespace, what kubelet sees). */
 export async function importImageOnNode(handle: RealNodeHandle, archive: string): Promise<void> {
-  const { execFile } = await import("node:child_process");
-  const { promisify } = await import("node:util");
   await promisify(execFile)("ctr", [
     "--address",
     handle.containerdAddress,

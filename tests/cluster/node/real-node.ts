@@ -39,8 +39,6 @@ export interface RealNode {
   readonly hostIp: string;
   /** containerd's socket, for `ctr --address`. */
   readonly containerdAddress: string;
-  /** Imports an OCI or Docker image archive into containerd's `k8s.io` namespace (what kubelet sees). */
-  importImage(archive: string): Promise<void>;
   /** What the node left on the host after stop() (empty when it put everything back). */
   leftovers(): string[];
   stop(): Promise<void>;
@@ -223,9 +221,6 @@ export async function startRealNode(start: RealNodeStart): Promise<RealNode> {
     name: realNodeName,
     hostIp: layout.hostIp,
     containerdAddress: address,
-    importImage: async (archive) => {
-      await ctr(tools, address, ["-n", "k8s.io", "images", "import", archive]);
-    },
     leftovers: () => leftovers(before, scope),
     stop,
     killNow,
