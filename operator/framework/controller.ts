@@ -191,6 +191,8 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
       this.queue.addAfter(key, delay);
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // What `kubectl logs` shows at MEDIAPLANE_LOG_LEVEL=debug: every reconcile and how it ended.
+      log.debug("reconciled", { result, ms: Math.round(seconds * 1000) });
       this.runtime.metrics.recordReconcile(this.options.name, result, seconds);
       this.runtime.metrics.queueDepth.set({ controller: this.options.name }, this.queue.depth);
     }

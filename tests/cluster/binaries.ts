@@ -1,6 +1,8 @@
 // Where the cluster binaries built by tests/cluster/build.sh live (~/.cache/mediaplane/bin or
 // $MEDIAPLANE_BIN_DIR), named <name>-<version> after the pins in versions.ts; it only stats files.
-import { accessSync, constants } from "node:fs";
+import { createHash } from "node:crypto";
+import { accessSync, constants, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { clusterVersions } from "./versions.js";
@@ -45,10 +47,32 @@ export function dfsBinaryPath(binDir: string = clusterBinDir()): string {
   return join(binDir, `dfs-${clusterVersions().dittofs}`);
 }
 
-/** Paths of the pinned binaries; throws naming every missing one and the command that builds them. */
-export function requireClusterBinaries(binDir: string = clusterBinDir()): ClusterBinaries {
-  const paths = clusterBinaryPaths(binDir);
-  const missing = Object.values<string>({ ...paths }).filter((path) => {
+/** The opt-in real node's own binaries (`build.sh --real-node`). */
+export interface RealNodeBinaries {
+  readonly kubelet: string;
+  readonly kubeProxy: string;
+  readonly coredns: string;
+  /** The sandbox process (go/pause), named by its source's hash as build.sh does. */
+  readonly pause: string;
+}
+
+function pauseVersion(): string {
+  const source = readFileSync(fileURLToPath(new URL("./go/pause/main.go", import.meta.url)));
+  return createHash("sha256").update(source).digest("hex").slice(0, 12);
+}
+
+export function realNodeBinaryPaths(binDir: string = clusterBinDir()): RealNodeBinaries {
+  const v = clusterVersions();
+  return {
+    kubelet: join(binDir, `kubelet-${v.kubernetes}`),
+    kubeProxy: join(binDir, `kube-proxy-${v.kubernetes}`),
+    coredns: join(binDir, `coredns-${v.coredns}`),
+    pause: join(binDir, `pause-${pauseVersion()}`),
+  };
+}
+
+function missingExecutables(paths: Readonly<Record<string, string>>): string[] {
+  return Object.values(paths).filter((path) => {
     try {
       accessSync(path, constants.X_OK);
       return false;
@@ -56,9 +80,27 @@ export function requireClusterBinaries(binDir: string = clusterBinDir()): Cluste
       return true;
     }
   });
+}
+
+/** Paths of the pinned binaries; throws naming every missing one and the command that builds them. */
+export function requireClusterBinaries(binDir: string = clusterBinDir()): ClusterBinaries {
+  const paths = clusterBinaryPaths(binDir);
+  const missing = missingExecutables({ ...paths });
   if (missing.length > 0) {
     throw new Error(
       `test cluster binaries missing (build them with \`npm run cluster:build\`):\n  ${missing.join("\n  ")}`,
+    );
+  }
+  return paths;
+}
+
+/** The real node's binaries; throws one line naming the missing ones and the command that builds them. */
+export function requireRealNodeBinaries(binDir: string = clusterBinDir()): RealNodeBinaries {
+  const paths = realNodeBinaryPaths(binDir);
+  const missing = missingExecutables({ ...paths });
+  if (missing.length > 0) {
+    throw new Error(
+      `real node binaries missing: ${missing.join(", ")} (build them with \`bash tests/cluster/build.sh --real-node\`)`,
     );
   }
   return paths;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local test cluster's binaries from the pinned Go wrapper modules in go/ into
 # a cache outside the repo (~/.cache/mediaplane/bin/<name>-<version>), skipping what is cached.
+# `build.sh --real-node` (or MEDIAPLANE_REAL_NODE=1) also builds kubelet, kube-proxy and CoreDNS.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -10,6 +11,13 @@ if ! command -v go >/dev/null; then
   echo "build.sh: Go (>= 1.26) is needed to build the local cluster's binaries; install it and run again" >&2
   exit 1
 fi
+real_node=${MEDIAPLANE_REAL_NODE:-0}
+for arg in "$@"; do
+  case $arg in
+    --real-node) real_node=1 ;;
+    *) echo "build.sh: unknown argument $arg (known: --real-node)" >&2; exit 2 ;;
+  esac
+done
 bin_dir="${MEDIAPLANE_BIN_DIR:-$HOME/.cache/mediaplane/bin}"
 mkdir -p "$bin_dir"
 export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod
@@ -29,9 +37,10 @@ build() { # <name> <wrapper dir> <module path> <package> [ldflags]
     return
   fi
   local start=$SECONDS
-  # A per-process partial name: two builds of the same binary at once (two checkouts) must not collide.
+  # A per-process partial name: two checkouts building the same binary at once must not rename
+  # each other's file away (one `mv` then fails with "cannot stat").
   (cd "$here/go/$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$out.partial.$$" "$pkg")
-  mv "$out.partial.$$" "$out"
+  mv -f "$out.partial.$$" "$out"
   echo "built   $name $version in $((SECONDS - start))s"
 }
 
@@ -49,6 +58,21 @@ build helm helm helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm "-X helm.sh/helm/v3/int
 
 dfs_version=$(pinned_version dittofs github.com/marmos91/dittofs)
 build dfs dittofs github.com/marmos91/dittofs github.com/marmos91/dittofs/cmd/dfs "-X main.version=${dfs_version#v}"
+
+if [[ $real_node == 1 ]]; then
+  build kubelet kubernetes k8s.io/kubernetes k8s.io/kubernetes/cmd/kubelet "$k8s_ldflags"
+  build kube-proxy kubernetes k8s.io/kubernetes k8s.io/kubernetes/cmd/kube-proxy "$k8s_ldflags"
+  build coredns coredns github.com/coredns/coredns github.com/coredns/coredns
+  # Our own sandbox process: versioned by its source's hash (node-images.ts reads the same hash).
+  pause_version=$(sha256sum "$here/go/pause/main.go" | cut -c1-12)
+  if [[ -x "$bin_dir/pause-$pause_version" ]]; then
+    echo "cached  pause $pause_version"
+  else
+    (cd "$here/go/pause" && go build -trimpath -ldflags "-s -w" -o "$bin_dir/pause-$pause_version.partial.$$" .)
+    mv -f "$bin_dir/pause-$pause_version.partial.$$" "$bin_dir/pause-$pause_version"
+    echo "built   pause $pause_version"
+  fi
+fi
 
 # The Gateway API CRDs are YAML inside the module: download it and report where they are.
 gw_version=$(pinned_version gateway-api sigs.k8s.io/gateway-api)

@@ -20,6 +20,11 @@ export interface ControlPlaneLayout {
   readonly credentials: ClusterCredentials;
   /** Admin kubeconfig the components use to reach the apiserver. */
   readonly kubeconfigPath: string;
+  /**
+   * Set when a real node runs: the host's own address, where the apiserver then also listens and which
+   * the `kubernetes` Service points at, so pods reach the API through 10.96.0.1 as in any cluster.
+   */
+  readonly realNodeHostIp?: string;
 }
 
 export const serviceClusterIpRange = "10.96.0.0/16";
@@ -48,6 +53,26 @@ export function etcdArgs(layout: Pick<ControlPlaneLayout, "dir" | "ports">): str
   ];
 }
 
+/** Pods cannot reach loopback: with a real node the apiserver listens on every address instead. */
+function apiserverListenArgs(layout: ControlPlaneLayout): string[] {
+  const c = layout.credentials;
+  if (layout.realNodeHostIp === undefined) {
+    return [
+      `--bind-address=${loopback}`,
+      `--advertise-address=${loopback}`,
+      // The `kubernetes` Service's endpoints would be 127.0.0.1, which endpoint validation rejects.
+      "--endpoint-reconciler-type=none",
+    ];
+  }
+  return [
+    "--bind-address=0.0.0.0",
+    `--advertise-address=${layout.realNodeHostIp}`,
+    `--kubelet-client-certificate=${c.kubeletClientCertFile}`,
+    `--kubelet-client-key=${c.kubeletClientKeyFile}`,
+    "--kubelet-preferred-address-types=InternalIP",
+  ];
+}
+
 export function apiserverArgs(layout: ControlPlaneLayout): string[] {
   const c = layout.credentials;
   return [
@@ -56,10 +81,7 @@ export function apiserverArgs(layout: ControlPlaneLayout): string[] {
     `--tls-cert-file=${c.servingCertFile}`,
     `--tls-private-key-file=${c.servingKeyFile}`,
     `--secure-port=${layout.ports.apiserver}`,
-    `--bind-address=${loopback}`,
-    `--advertise-address=${loopback}`,
-    // The `kubernetes` Service's endpoints would be 127.0.0.1, which endpoint validation rejects.
-    "--endpoint-reconciler-type=none",
+    ...apiserverListenArgs(layout),
     "--authorization-mode=Node,RBAC",
     `--token-auth-file=${c.tokenAuthFile}`,
     `--client-ca-file=${c.caCertFile}`,

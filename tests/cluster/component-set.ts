@@ -3,7 +3,17 @@
 import { join } from "node:path";
 import { ComponentProcess } from "./component-process.js";
 
-export type ComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "kwok";
+export type ComponentName =
+  | "etcd"
+  | "kube-apiserver"
+  | "kube-controller-manager"
+  | "kube-scheduler"
+  | "kwok"
+  // The opt-in real node (node/real-node.ts), stopped by it before the control plane.
+  | "containerd"
+  | "kubelet"
+  | "kube-proxy"
+  | "coredns";
 
 export class ComponentSet {
   private readonly byName = new Map<ComponentName, ComponentProcess>();

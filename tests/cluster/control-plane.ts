@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { clusterBinDir, requireClusterBinaries } from "./binaries.js";
+import { clusterBinDir, requireClusterBinaries, requireRealNodeBinaries } from "./binaries.js";
 import type { ClusterBinaries } from "./binaries.js";
 import {
   apiserverArgs,
@@ -37,6 +37,10 @@ import { mintServiceAccountKubeconfig } from "./service-account-kubeconfig.js";
 import type { ServiceAccountKubeconfig } from "./service-account-kubeconfig.js";
 import { clusterVersions } from "./versions.js";
 import type { ClusterVersions } from "./versions.js";
+import { pauseImage } from "./images/node-images.js";
+import { startRealNode } from "./node/real-node.js";
+import type { RealNode } from "./node/real-node.js";
+import { checkRealNodeHost, hostIpv4 } from "./node/prerequisites.js";
 
 export interface ControlPlaneOptions {
   /** Fake kwok nodes to register (default 3). */
@@ -50,6 +54,13 @@ export interface ControlPlaneOptions {
   readonly readyTimeoutMs?: number;
   /** Print timings to stderr (default: MEDIAPLANE_CLUSTER_VERBOSE=1). */
   readonly verbose?: boolean;
+  /**
+   * Also start one real node (containerd, kubelet, kube-proxy, CoreDNS on this host; needs root and
+   * `build.sh --real-node`), next to `nodeCount` kwok nodes. Off by default.
+   */
+  readonly realNode?: boolean;
+  /** Limit for the real node's start, Ready included (default 180s). */
+  readonly realNodeTimeoutMs?: number;
 }
 
 export interface ControlPlane {
@@ -64,6 +75,8 @@ export interface ControlPlane {
   readonly nodeNames: readonly string[];
   /** Wall time startControlPlane took, in milliseconds. */
   readonly startupMs: number;
+  /** The real node, when started with `realNode: true`. */
+  readonly realNode: RealNode | undefined;
   /** A fresh client-node KubeConfig loaded from the admin kubeconfig. */
   kubeConfig(): KubeConfig;
   /** A kubeconfig authenticating as ServiceAccount `namespace/name` (which must exist), via TokenRequest. */
@@ -142,6 +155,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   const binDir = options.binDir ?? clusterBinDir();
   const binaries = requireClusterBinaries(binDir);
+  const realNodeBinaries = options.realNode === true ? requireRealNodeBinaries(binDir) : undefined;
+  if (options.realNode === true) checkRealNodeHost();
+  const realNodeHostIp = options.realNode === true ? hostIpv4() : undefined;
   const tempDir = await mkdtemp(join(tmpdir(), "mediaplane-cluster-"));
   const components = new ComponentSet(tempDir);
   const timings: string[] = [];
@@ -149,8 +165,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     timings.push(`${what} ${Math.round(performance.now() - started)}ms`);
   };
   let stopped: Promise<void> | undefined;
+  let realNode: RealNode | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
+      await realNode?.stop();
       await components.stopAll();
       await rm(tempDir, { recursive: true, force: true, maxRetries: 3 });
       unregister();
@@ -160,6 +178,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const unregister = stopOnProcessExit({
     stop,
     killNow: () => {
+      realNode?.killNow();
       components.killAllNow();
       rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
     },
@@ -168,7 +187,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   try {
     // Reading ~700 KB of CRD YAML and minting keys overlap with etcd's start; handled when awaited.
     const manifestsRead = readManifests(options.manifestDirs);
-    const credentialsWritten = writeClusterCredentials(tempDir);
+    const credentialsWritten = writeClusterCredentials(tempDir, {
+      extraServingIps: realNodeHostIp === undefined ? [] : [realNodeHostIp],
+    });
+    // The sandbox image is built (once, cached) while the control plane starts.
+    const sandboxImage = realNodeBinaries === undefined ? undefined : pauseImage(realNodeBinaries.pause);
+    sandboxImage?.catch(() => undefined);
     manifestsRead.catch(() => undefined);
     credentialsWritten.catch(() => undefined);
     const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok] = (await freeLoopbackPorts(
@@ -197,7 +221,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       userName: "mediaplane-admin",
       token: credentials.adminToken,
     });
-    const layout: ControlPlaneLayout = { dir: tempDir, ports, credentials, kubeconfigPath };
+    const layout: ControlPlaneLayout = { dir: tempDir, ports, credentials, kubeconfigPath, realNodeHostIp };
 
     components.launch("kube-apiserver", binaries.kubeApiserver, apiserverArgs(layout));
     const apiserverAuth = { ca: credentials.caCertPem, bearerToken: credentials.adminToken };
@@ -258,6 +282,29 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ),
     ]);
 
+    if (realNodeBinaries !== undefined && sandboxImage !== undefined && realNodeHostIp !== undefined) {
+      const pause = await sandboxImage;
+      const [kubelet, kubeletHealthz, proxyHealthz, proxyMetrics, dns, dnsReady] = (await freeLoopbackPorts(
+        6,
+      )) as [number, number, number, number, number, number];
+      realNode = await startRealNode({
+        layout: {
+          dir: tempDir,
+          hostIp: realNodeHostIp,
+          kubeconfigPath,
+          caCertFile: credentials.caCertFile,
+          sandboxImage: pause.reference,
+          ports: { kubelet, kubeletHealthz, proxyHealthz, proxyMetrics, dns, dnsReady },
+        },
+        binaries: realNodeBinaries,
+        components,
+        admin,
+        images: [pause.archive],
+        timeoutMs: options.realNodeTimeoutMs ?? 180_000,
+      });
+      mark("real node Ready");
+    }
+
     const startupMs = Math.round(performance.now() - started);
     if (verbose) {
       process.stderr.write(
@@ -273,6 +320,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       versions: clusterVersions(),
       nodeNames,
       startupMs,
+      realNode,
       kubeConfig: () => loadKubeConfig(kubeconfigPath),
       kubeconfigForServiceAccount: (namespace, name, saOptions) =>
         mintServiceAccountKubeconfig(loadKubeConfig(kubeconfigPath), namespace, name, {

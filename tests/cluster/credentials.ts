@@ -15,6 +15,9 @@ export interface ClusterCredentials {
   readonly caKeyFile: string;
   readonly servingCertFile: string;
   readonly servingKeyFile: string;
+  /** Client certificate (and key) the apiserver presents to kubelets. */
+  readonly kubeletClientCertFile: string;
+  readonly kubeletClientKeyFile: string;
   readonly serviceAccountPrivateKeyFile: string;
   readonly serviceAccountPublicKeyFile: string;
   readonly tokenAuthFile: string;
@@ -35,7 +38,12 @@ async function openssl(args: string[]): Promise<void> {
   }
 }
 
-async function writeCertificates(dir: string): Promise<void> {
+export interface CredentialOptions {
+  /** More IP addresses the apiserver serves on (the host's own address, for a real node's pods). */
+  readonly extraServingIps?: readonly string[];
+}
+
+async function writeCertificates(dir: string, options: CredentialOptions): Promise<void> {
   const ca = { cert: join(dir, "ca.crt"), key: join(dir, "ca.key") };
   await openssl([
     "req",
@@ -55,6 +63,8 @@ async function writeCertificates(dir: string): Promise<void> {
     "DNS:kubernetes",
     "DNS:kubernetes.default",
     "DNS:kubernetes.default.svc",
+    "DNS:kubernetes.default.svc.cluster.local",
+    ...(options.extraServingIps ?? []).map((ip) => `IP:${ip}`),
   ];
   await openssl([
     "req",
@@ -77,6 +87,26 @@ async function writeCertificates(dir: string): Promise<void> {
     "-addext",
     "basicConstraints=critical,CA:FALSE",
   ]);
+  // What the apiserver shows a real node's kubelet for `kubectl logs/exec` (kubelet trusts the CA).
+  await openssl([
+    "req",
+    "-x509",
+    ...ecKey,
+    "-CA",
+    ca.cert,
+    "-CAkey",
+    ca.key,
+    "-keyout",
+    join(dir, "kubelet-client.key"),
+    "-out",
+    join(dir, "kubelet-client.crt"),
+    "-subj",
+    "/O=system:masters/CN=kube-apiserver-kubelet-client",
+    "-addext",
+    "extendedKeyUsage=clientAuth",
+    "-addext",
+    "basicConstraints=critical,CA:FALSE",
+  ]);
 }
 
 async function writeServiceAccountKeys(dir: string): Promise<void> {
@@ -90,10 +120,13 @@ async function writeServiceAccountKeys(dir: string): Promise<void> {
 }
 
 /** Writes every credential into `dir` (which must exist) and returns where they are. */
-export async function writeClusterCredentials(dir: string): Promise<ClusterCredentials> {
+export async function writeClusterCredentials(
+  dir: string,
+  options: CredentialOptions = {},
+): Promise<ClusterCredentials> {
   const adminToken = randomBytes(24).toString("hex");
   await Promise.all([
-    writeCertificates(dir),
+    writeCertificates(dir, options),
     writeServiceAccountKeys(dir),
     // token,user,uid,"groups"
     writeFile(join(dir, "tokens.csv"), `${adminToken},mediaplane-admin,mediaplane-admin,"system:masters"\n`, {
@@ -105,6 +138,8 @@ export async function writeClusterCredentials(dir: string): Promise<ClusterCrede
     caKeyFile: join(dir, "ca.key"),
     servingCertFile: join(dir, "apiserver.crt"),
     servingKeyFile: join(dir, "apiserver.key"),
+    kubeletClientCertFile: join(dir, "kubelet-client.crt"),
+    kubeletClientKeyFile: join(dir, "kubelet-client.key"),
     serviceAccountPrivateKeyFile: join(dir, "sa.key"),
     serviceAccountPublicKeyFile: join(dir, "sa.pub"),
     tokenAuthFile: join(dir, "tokens.csv"),

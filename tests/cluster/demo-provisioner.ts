@@ -1,18 +1,37 @@
 // The demo's stand-in for a storage provisioner (the local cluster has none): binds every
-// Pending claim without a volumeName to a fresh hostPath PV pre-bound by claimRef. Demo only.
+// Pending claim without a volumeName to a fresh hostPath PV pre-bound by claimRef. Demo and real-node e2e.
+import { chmodSync, mkdirSync } from "node:fs";
 import type { KubeConfig, V1PersistentVolumeClaim } from "@kubernetes/client-node";
 import { KubeApi, isConflict } from "../../operator/framework/kube-api.js";
 import { builtinResources } from "../../operator/framework/resource.js";
 
-export function startDemoProvisioner(kubeConfig: KubeConfig, namespace: string, dataDir: string): () => void {
+export interface DemoProvisionerOptions {
+  /**
+   * Create each volume's directory on this host, writable by every UID (a real node mounts it into
+   * pods that run as PUID or 65532; kubelet's DirectoryOrCreate would make it root's 0755).
+   */
+  readonly createDirectories?: boolean;
+}
+
+export function startDemoProvisioner(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  dataDir: string,
+  options: DemoProvisionerOptions = {},
+): () => void {
   const api = new KubeApi(kubeConfig);
   const timer = setInterval(() => {
-    void provisionPending(api, namespace, dataDir).catch(() => undefined);
+    void provisionPending(api, namespace, dataDir, options).catch(() => undefined);
   }, 2000);
   return () => clearInterval(timer);
 }
 
-async function provisionPending(api: KubeApi, namespace: string, dataDir: string): Promise<void> {
+async function provisionPending(
+  api: KubeApi,
+  namespace: string,
+  dataDir: string,
+  options: DemoProvisionerOptions,
+): Promise<void> {
   const { items } = await api.list<V1PersistentVolumeClaim>(
     builtinResources.PersistentVolumeClaim,
     namespace,
@@ -20,6 +39,10 @@ async function provisionPending(api: KubeApi, namespace: string, dataDir: string
   for (const claim of items) {
     if (claim.status?.phase !== "Pending" || claim.spec?.volumeName) continue;
     const name = `demo-${namespace}-${claim.metadata?.name ?? ""}`.slice(0, 253);
+    if (options.createDirectories === true) {
+      mkdirSync(`${dataDir}/${name}`, { recursive: true });
+      chmodSync(`${dataDir}/${name}`, 0o777);
+    }
     try {
       await api.create(builtinResources.PersistentVolume, {
         apiVersion: "v1",
@@ -30,7 +53,7 @@ async function provisionPending(api: KubeApi, namespace: string, dataDir: string
           accessModes: claim.spec?.accessModes ?? ["ReadWriteOnce"],
           persistentVolumeReclaimPolicy: "Delete",
           storageClassName: claim.spec?.storageClassName ?? "",
-          hostPath: { path: `${dataDir}/${name}` },
+          hostPath: { path: `${dataDir}/${name}`, type: "DirectoryOrCreate" },
           claimRef: {
             apiVersion: "v1",
             kind: "PersistentVolumeClaim",

@@ -42,7 +42,7 @@ export function rootfsCacheDir(): string {
     : join(homedir(), ".cache", "mediaplane", "rootfs");
 }
 
-function debianMirror(): string {
+export function debianMirror(): string {
   return process.env["MEDIAPLANE_DEBIAN_MIRROR"] || "http://deb.debian.org/debian";
 }
 
@@ -140,7 +140,7 @@ export async function ensureQbittorrentRootfs(suite: RootfsSuite): Promise<Qbitt
   }
 }
 
-function commandExists(command: string): boolean {
+export function commandExists(command: string): boolean {
   try {
     execFileSync("/bin/sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
     return true;
@@ -158,7 +158,7 @@ function removeAbandonedBuilds(cache: string, suite: RootfsSuite): void {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -168,7 +168,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** debootstrap's last "E: ..." line (it writes them to stdout), else the last line it wrote, else the message. */
-function lastLine(error: unknown): string {
+export function lastLine(error: unknown): string {
   const { stdout, stderr } = error as { stdout?: unknown; stderr?: unknown };
   const text = [stdout, stderr].filter((part): part is string => typeof part === "string").join("\n");
   const lines = text

@@ -12,6 +12,8 @@ export interface ClusterVersions {
   readonly gatewayApi: string;
   /** DittoFS (`dfs`), the server the DittoServer controller renders for; not part of the cluster itself. */
   readonly dittofs: string;
+  /** CoreDNS, the opt-in real node's cluster DNS. */
+  readonly coredns: string;
 }
 
 const wrapperModulesDir = fileURLToPath(new URL("./go/", import.meta.url));
@@ -63,6 +65,7 @@ export function clusterVersions(): ClusterVersions {
     helm: pinnedVersion("helm", "helm.sh/helm/v3"),
     gatewayApi: pinnedVersion("gateway-api", "sigs.k8s.io/gateway-api"),
     dittofs: pinnedVersion("dittofs", "github.com/marmos91/dittofs"),
+    coredns: pinnedVersion("coredns", "github.com/coredns/coredns"),
   };
   return cached;
 }

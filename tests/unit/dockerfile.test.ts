@@ -16,30 +16,9 @@ import {
 import { builtinModules } from "node:module";
 import { join, posix } from "node:path";
 import { after, before, test } from "node:test";
+import { instructions } from "../support/dockerfile.js";
+import type { Instruction } from "../support/dockerfile.js";
 import { repoRoot } from "../support/helm.js";
-
-interface Instruction {
-  stage: string;
-  keyword: string;
-  args: string;
-}
-
-/** The Dockerfile's instructions (continuations joined, comments dropped), tagged with their stage. */
-function instructions(text: string): Instruction[] {
-  const lines = text.replace(/\\\n\s*/g, " ").split("\n");
-  const result: Instruction[] = [];
-  let stage = "(global)";
-  let index = 0;
-  for (const line of lines.map((l) => l.trim())) {
-    if (line === "" || line.startsWith("#")) continue;
-    const [keyword = "", ...rest] = line.split(/\s+/);
-    const args = rest.join(" ");
-    if (keyword.toUpperCase() === "FROM") stage = /\sAS\s+(\S+)$/i.exec(args)?.[1] ?? `stage-${index}`;
-    if (keyword.toUpperCase() === "FROM") index += 1;
-    result.push({ stage, keyword: keyword.toUpperCase(), args });
-  }
-  return result;
-}
 
 const dockerfile = instructions(readFileSync(join(repoRoot, "Dockerfile"), "utf8"));
 const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
