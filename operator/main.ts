@@ -2,11 +2,15 @@
 // and turns SIGTERM/SIGINT into a graceful shutdown. Wiring only; no logic lives here.
 import { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "winston";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { delimiter } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PollerRegistry } from "./clients/qbittorrent/poller-registry.js";
 import { ConfigError, describeConfig, loadConfig, type OperatorConfig } from "./config/operator-config.js";
 import { dittoServerExtraResources } from "./controllers/dittoserver/child-resources.js";
 import { registerControllers } from "./controllers/register.js";
+import { ConfigMapLoginLedger, loginLedgerName } from "./controllers/torrent/login-ledger-configmap.js";
 import { createLogger } from "./framework/logger.js";
 import { Operator } from "./framework/operator.js";
 
@@ -41,6 +45,8 @@ export interface RunningOperator {
 export interface StartOperatorOptions {
   /** Log here instead of the console logger built from the config (tests capture lines this way). */
   log?: Logger;
+  /** Aborted (SIGTERM) while starting: the start ends early and the operator stops gracefully. */
+  signal?: AbortSignal;
 }
 
 /** Starts the operator with `config` against `kubeConfig`; used by main and by tests. */
@@ -65,20 +71,45 @@ export async function startOperator(
   });
   const pollers = new PollerRegistry({
     logger: log.child({ component: "qbittorrent" }),
+    loginLedger: new ConfigMapLoginLedger(
+      operator.api,
+      config.leaseNamespace,
+      loginLedgerName(config.leaseName),
+    ),
     poller: { intervalMs: config.torrentPollIntervalMs },
     urlAliases: config.serviceUrlAliases,
   });
   const stopControllers = registerControllers(operator, config, pollers);
   log.info("starting mediaplane", { config: describeConfig(config) });
-  await operator.start();
-  return {
-    operator,
-    stop: async () => {
-      const clean = await operator.stop();
+  let stopped: Promise<boolean> | undefined;
+  const stop = (): Promise<boolean> =>
+    (stopped ??= operator.stop().then(async (clean) => {
       await stopControllers();
       return clean;
-    },
-  };
+    }));
+  options.signal?.addEventListener("abort", () => void stop(), { once: true });
+  if (!options.signal?.aborted) await operator.start();
+  return { operator, stop };
+}
+
+/** The in-cluster or KUBECONFIG / ~/.kube/config credentials; a missing file is named, not an ENOENT. */
+function loadKubeConfig(): KubeConfig | ConfigError {
+  for (const path of (process.env.KUBECONFIG ?? "").split(delimiter).filter(Boolean)) {
+    if (!existsSync(path)) {
+      return new ConfigError(
+        `KUBECONFIG names ${path}, which does not exist: point KUBECONFIG at a kubeconfig file, or unset ` +
+          "it to use ~/.kube/config or, in a pod, the service account",
+      );
+    }
+  }
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  if (kubeConfig.getCurrentCluster() === null) {
+    return new ConfigError(
+      "no cluster to connect to: not in a pod, and neither KUBECONFIG nor ~/.kube/config names a current context",
+    );
+  }
+  return kubeConfig;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -100,13 +131,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(describeConfig(config), null, 2)}\n`);
     return 0;
   }
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  const running = await startOperator(config, kubeConfig);
-  await new Promise<void>((resolve) => {
-    process.once("SIGTERM", resolve);
-    process.once("SIGINT", resolve);
-  });
+  // Installed first: Node as PID 1 has no default handlers, and a stop may come during the initial sync.
+  const shutdown = new AbortController();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => shutdown.abort());
+  const kubeConfig = loadKubeConfig();
+  if (kubeConfig instanceof ConfigError) {
+    process.stderr.write(`invalid configuration: ${kubeConfig.message}\n`);
+    return 2;
+  }
+  const running = await startOperator(config, kubeConfig, { signal: shutdown.signal });
+  if (!shutdown.signal.aborted) await once(shutdown.signal, "abort");
   return (await running.stop()) ? 0 : 1;
 }
 

@@ -4,6 +4,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "winston";
 import { KubeApiError, type KubeApi, type WatchEvent } from "./kube-api.js";
 import { backoffDelay } from "./outcome.js";
+import { WatchFailureDigest } from "./watch-failure-digest.js";
 import { apiVersionOf, objectKey, type ResourceType } from "./resource.js";
 
 /** A watch that ends sooner than this without an error counts as a failure for backoff. */
@@ -17,6 +18,10 @@ export interface InformerOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   onRestart?: (reason: string) => void;
+  /** Told about each failed list or watch instead of logging it (the registry merges them per round). */
+  onFailure?: (resource: string, error: unknown, retryInMs: number) => void;
+  /** Told when a watch ran long enough to count as healthy again. */
+  onRecovered?: () => void;
 }
 
 export class Informer<T extends KubernetesObject = KubernetesObject> {
@@ -85,6 +90,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         const watchStarted = Date.now();
         await this.watchOnce();
         if (Date.now() - watchStarted >= shortWatchMs) {
+          if (failures > 0) this.options.onRecovered?.();
           failures = 0;
         } else {
           // A server that ends watches at once is not healthy: back off as after an error.
@@ -117,11 +123,15 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
           this.options.backoffBaseMs ?? 500,
           this.options.backoffCapMs ?? 30_000,
         );
-        this.log.warn("watch failed; restarting", {
-          resource: this.resource.plural,
-          error: error instanceof Error ? error.message : String(error),
-          retryInMs: delay,
-        });
+        if (this.options.onFailure) {
+          this.options.onFailure(this.resource.plural, error, delay);
+        } else {
+          this.log.warn("watch failed; restarting", {
+            resource: this.resource.plural,
+            error: error instanceof Error ? error.message : String(error),
+            retryInMs: delay,
+          });
+        }
         await sleep(delay, this.abort.signal);
       }
     }
@@ -220,18 +230,25 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** Shares one informer per resource type among every controller that watches it. */
 export class InformerRegistry {
   private readonly informers = new Map<string, Informer>();
+  private readonly failures: WatchFailureDigest;
 
   constructor(
     private readonly api: KubeApi,
     private readonly log: Logger,
     private readonly options: (resource: ResourceType) => InformerOptions = () => ({}),
-  ) {}
+  ) {
+    this.failures = new WatchFailureDigest(log, api.serverUrl);
+  }
 
   for<T extends KubernetesObject>(resource: ResourceType): Informer<T> {
     const id = `${apiVersionOf(resource)}/${resource.plural}`;
     let informer = this.informers.get(id);
     if (!informer) {
-      informer = new Informer(this.api, resource, this.log, this.options(resource));
+      informer = new Informer(this.api, resource, this.log, {
+        onFailure: (plural, error, retryInMs) => this.failures.report(plural, error, retryInMs),
+        onRecovered: () => this.failures.recovered(),
+        ...this.options(resource),
+      });
       this.informers.set(id, informer);
     }
     return informer as unknown as Informer<T>;

@@ -53,6 +53,11 @@ export class KubeApi {
     this.server = cluster.server.replace(/\/$/, "");
   }
 
+  /** The API server's URL, for messages. */
+  get serverUrl(): string {
+    return this.server;
+  }
+
   async request<T>(
     method: string,
     path: string,

@@ -80,6 +80,9 @@ export class Operator {
     return this.elector ? this.elector.isLeader : this.started;
   }
 
+  private readonly stopRequested = new AbortController();
+  private stopping: Promise<boolean> | undefined;
+
   async start(): Promise<void> {
     this.started = true;
     if (this.options.probes) {
@@ -90,7 +93,12 @@ export class Operator {
       });
     }
     this.informers.startAll();
-    await this.informers.waitForSync();
+    // A stop while the caches fill (SIGTERM before the API server answered) ends start() early.
+    const stopping = new Promise<"stopped">((resolve) => {
+      if (this.stopRequested.signal.aborted) resolve("stopped");
+      this.stopRequested.signal.addEventListener("abort", () => resolve("stopped"), { once: true });
+    });
+    if ((await Promise.race([this.informers.waitForSync(), stopping])) === "stopped") return;
     const election = this.options.leaderElection;
     if (election?.enabled) {
       this.elector = new LeaderElector(
@@ -113,8 +121,14 @@ export class Operator {
     });
   }
 
-  /** Stops watches, lets running reconciles finish within the deadline, releases the lease. */
-  async stop(): Promise<boolean> {
+  /** Stops watches, lets running reconciles finish within the deadline, releases the lease. Idempotent. */
+  stop(): Promise<boolean> {
+    this.stopRequested.abort();
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<boolean> {
     const deadline = this.options.shutdownDeadlineMs ?? 20_000;
     const drained = await Promise.all(
       this.controllers.map((controller) => controller.queue.shutdown(deadline)),

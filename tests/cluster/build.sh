@@ -29,8 +29,9 @@ build() { # <name> <wrapper dir> <module path> <package> [ldflags]
     return
   fi
   local start=$SECONDS
-  (cd "$here/go/$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$out.partial" "$pkg")
-  mv "$out.partial" "$out"
+  # A per-process partial name: two builds of the same binary at once (two checkouts) must not collide.
+  (cd "$here/go/$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$out.partial.$$" "$pkg")
+  mv "$out.partial.$$" "$out"
   echo "built   $name $version in $((SECONDS - start))s"
 }
 

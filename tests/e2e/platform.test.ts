@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import type { KubernetesObject, V1PersistentVolume, V1Service } from "@kubernetes/client-node";
+import type { CoreV1Event, KubernetesObject, V1PersistentVolume, V1Service } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import { QbittorrentClient } from "../../operator/clients/qbittorrent/client.js";
 import { hashQbittorrentPassword } from "../../operator/clients/qbittorrent/password-hash.js";
@@ -255,6 +255,21 @@ test("DittoServer → MediaStack → Torrents come up in order and tear down to 
     },
     { what: "no object of ours left in the namespace", timeoutMs: 60_000 },
   );
+
+  // Over the whole run: one Event per change, never the same Event bumped by a repeat.
+  const events = await api.list<CoreV1Event>(builtinResources.Event, namespace);
+  const ours = events.items.filter((event) => event.reportingComponent === "mediaplane");
+  t.diagnostic(
+    `${ours.length} Events: ${ours.map((event) => `${event.involvedObject.kind}/${event.reason}`).join(", ")}`,
+  );
+  assert.ok(ours.length > 0, "the run posted Events");
+  for (const event of ours) {
+    assert.equal(
+      event.count ?? 1,
+      1,
+      `${event.involvedObject.kind}/${event.involvedObject.name} ${event.reason} was posted once, not repeated`,
+    );
+  }
 });
 
 function resourceOf(object: KubernetesObject): ResourceType {

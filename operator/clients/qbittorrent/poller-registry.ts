@@ -1,10 +1,11 @@
 // Gives every Torrent of one qBittorrent (same URL and credentials) the same poller and stops pollers no
-// Torrent uses; the Torrent controller acquires per CR uid. Clients of one URL share a login backoff.
+// Torrent uses; the Torrent controller acquires per CR uid. Clients of one URL share a login ledger.
 
 import { createHash } from "node:crypto";
 import { QbittorrentClient } from "./client.js";
 import { LoginBackoff } from "./login-backoff.js";
 import type { LoginBackoffOptions } from "./login-backoff.js";
+import type { LoginLedgerStore } from "./login-ledger.js";
 import { silentQbittorrentLogger } from "./logger.js";
 import type { QbittorrentLogger } from "./logger.js";
 import { MaindataPoller } from "./maindata-poller.js";
@@ -26,7 +27,9 @@ export interface PollerRegistryOptions {
   timeoutMs?: number;
   logger?: QbittorrentLogger;
   poller?: Omit<MaindataPollerOptions, "client" | "logger">;
-  loginBackoff?: Omit<LoginBackoffOptions, "now">;
+  loginBackoff?: Omit<LoginBackoffOptions, "now" | "ledger">;
+  /** Keeps failed-login counts across restarts and failovers (one record per URL). */
+  loginLedger?: LoginLedgerStore;
   /** Keep an unused poller this long before stopping it (avoids churn). Default 0: stop at once. */
   idleStopMs?: number;
   /**
@@ -110,16 +113,18 @@ export class PollerRegistry {
     const key = normalizedUrl(url);
     let loginBackoff = this.loginBackoffs.get(key);
     if (loginBackoff === undefined) {
-      loginBackoff = new LoginBackoff(this.options.loginBackoff);
+      const store = this.options.loginLedger;
+      loginBackoff = new LoginBackoff({
+        ...this.options.loginBackoff,
+        ...(store === undefined ? {} : { ledger: { store, url: key } }),
+      });
       this.loginBackoffs.set(key, loginBackoff);
     }
     return loginBackoff;
   }
 
   private createEntry(key: string, endpoint: QbittorrentEndpoint): PollerEntry {
-    const known = this.loginBackoffs.has(normalizedUrl(endpoint.url));
     const loginBackoff = this.loginBackoffFor(endpoint.url);
-    if (known) loginBackoff.allowNewCredentials();
     const client = new QbittorrentClient({
       ...endpoint,
       url: aliasedUrl(endpoint.url, this.options.urlAliases),

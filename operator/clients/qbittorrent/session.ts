@@ -1,6 +1,7 @@
 // Carries every HTTP exchange with one qBittorrent WebUI: login (cookie or 5.2 API key), one re-login on
 // 403, login backoff, typed transport errors. The client builds on it; nothing else calls qBittorrent.
 
+import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import axios from "axios";
@@ -13,7 +14,7 @@ import {
   QbittorrentUnreachableError,
   describeResponseBody,
 } from "./errors.js";
-import { LoginBackoff } from "./login-backoff.js";
+import { LoginBackoff, type LoginAttemptDecision } from "./login-backoff.js";
 import { interpretLoginAnswer } from "./login-answer.js";
 import { silentQbittorrentLogger } from "./logger.js";
 import type { QbittorrentLogger } from "./logger.js";
@@ -62,6 +63,8 @@ export class QbittorrentSession {
   // ECMAScript private fields: JSON.stringify and util.inspect of a session never show them.
   readonly #jar = new CookieJar();
   readonly #credentials: { username: string; password: string; apiKey: string | undefined };
+  /** Names these credentials in the shared login ledger without holding the password. */
+  readonly #credentialId: string;
   private loggedIn = false;
   private loginInFlight: Promise<void> | undefined;
   private loginGeneration = 0;
@@ -78,6 +81,9 @@ export class QbittorrentSession {
       password: options.password ?? "",
       apiKey: options.apiKey,
     };
+    this.#credentialId = createHash("sha256")
+      .update(`${this.#credentials.username}\n${this.#credentials.password}`)
+      .digest("hex");
     this.authMode =
       options.apiKey !== undefined && options.apiKey !== ""
         ? "apiKey"
@@ -194,16 +200,20 @@ export class QbittorrentSession {
   }
 
   private async performLogin(): Promise<void> {
-    const decision = this.loginBackoff.beginAttempt();
+    try {
+      await this.loginBackoff.prepare();
+    } catch (error) {
+      // Without the count kept so far, one more attempt could be the one that gets this IP banned.
+      throw new QbittorrentUnauthorizedError(
+        `not logging in to qBittorrent at ${this.displayUrl}: the count of earlier failed logins cannot be read ` +
+          `(${error instanceof Error ? error.message : String(error)})`,
+        "QbittorrentLoginBackoff",
+        { endpoint: "auth/login", retryAfterMs: 5_000 },
+      );
+    }
+    const decision = this.loginBackoff.beginAttempt(this.#credentialId);
     if (!decision.allowed) {
-      const message =
-        decision.reason === "QbittorrentLoginSuspended"
-          ? `logins to qBittorrent at ${this.displayUrl} are suspended after ${decision.failures} consecutive ` +
-            "failures: qBittorrent counts failures per IP until a login succeeds, and one more could get this " +
-            "IP banned; fix the credentials, then restart the operator"
-          : `not logging in to qBittorrent at ${this.displayUrl} yet: ${decision.failures} recent failure(s), ` +
-            `next attempt in ${Math.ceil((decision.retryAfterMs ?? 0) / 1000)} s`;
-      throw new QbittorrentUnauthorizedError(message, decision.reason, {
+      throw new QbittorrentUnauthorizedError(this.refusedAttemptMessage(decision), decision.reason, {
         endpoint: "auth/login",
         retryAfterMs: decision.retryAfterMs,
       });
@@ -230,6 +240,7 @@ export class QbittorrentSession {
     switch (interpretLoginAnswer(answer.status, answer.body)) {
       case "ok":
         this.loginBackoff.recordSuccess();
+        await this.ledgerSaved();
         this.loggedIn = true;
         this.loginGeneration += 1;
         this.logger.info("Successfully logged into qBittorrent", {
@@ -238,7 +249,8 @@ export class QbittorrentSession {
         });
         return;
       case "refused": {
-        const retryAfterMs = this.loginBackoff.recordFailure();
+        const retryAfterMs = this.loginBackoff.recordFailure(this.#credentialId);
+        await this.ledgerSaved();
         this.logger.warn("Failed to login to qBittorrent", {
           url: this.displayUrl,
           reason: "QbittorrentLoginFailed",
@@ -248,13 +260,17 @@ export class QbittorrentSession {
         });
         throw new QbittorrentUnauthorizedError(
           `qBittorrent at ${this.displayUrl} refused the login for user "${this.#credentials.username}" ` +
-            `(wrong username or password; ${this.loginBackoff.failures} consecutive failure(s))`,
+            `(wrong username or password; ${this.loginBackoff.failures} consecutive failure(s))` +
+            (retryAfterMs === undefined
+              ? "; no more attempts with these credentials: fix them (a changed Secret is tried at once)"
+              : ""),
           "QbittorrentLoginFailed",
           { endpoint: "auth/login", status: answer.status, retryAfterMs },
         );
       }
       case "banned": {
         const retryAfterMs = this.loginBackoff.recordBanned();
+        await this.ledgerSaved();
         this.logger.error("Failed to login to qBittorrent", {
           url: this.displayUrl,
           reason: "QbittorrentBanned",
@@ -286,6 +302,41 @@ export class QbittorrentSession {
           { endpoint: "auth/login", status: answer.status },
         );
     }
+  }
+
+  /** Waits until the ledger holds the verdict, so a restart right after it still knows. */
+  private async ledgerSaved(): Promise<void> {
+    try {
+      await this.loginBackoff.saved();
+    } catch (error) {
+      this.logger.warn("could not record a qBittorrent login result in the login ledger", {
+        url: this.displayUrl,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** Stable for one cause (no countdown), so Events built from it merge; the time is absolute. */
+  private refusedAttemptMessage(decision: Exclude<LoginAttemptDecision, { allowed: true }>): string {
+    const where = `qBittorrent at ${this.displayUrl}`;
+    const failures = `${decision.failures} failed login(s) in a row`;
+    if (decision.reason === "QbittorrentLoginBackoff") {
+      const at = new Date(Date.now() + (decision.retryAfterMs ?? 0)).toISOString().replace(/\.\d{3}Z$/, "Z");
+      return `not logging in to ${where} before ${at}: ${failures}`;
+    }
+    if (!decision.final) {
+      return (
+        `logins to ${where} with these credentials are paused after ${failures}: qBittorrent bans this ` +
+        "IP at 5 and forgets failures only after a successful login; fix the credentials (a changed Secret " +
+        "is tried at once)"
+      );
+    }
+    const hint = this.loginBackoff.resetHint;
+    return (
+      `logins to ${where} are suspended after ${failures}: one more failure would get this IP banned. ` +
+      "qBittorrent forgets the failures after a successful login from this IP, its WebUI\\BanDuration or a restart" +
+      (hint === undefined ? "" : `; after fixing the credentials, ${hint}`)
+    );
   }
 
   private async dispatch(request: ApiRequest): Promise<ApiAnswer> {

@@ -89,6 +89,9 @@ async function releaseDataVolume(ctx: ReconcileContext<MediaStack>): Promise<voi
   const volume = ctx.cache.get<V1PersistentVolume>(builtinResources.PersistentVolume, undefined, volumeName);
   if (!volume || !isStackVolume(volume, namespace, name)) return;
   if (resolveReclaimPolicy(ctx.object.spec) === "Delete") {
+    // pv-protection holds a deleted volume until its claim is gone; a later run must not delete (and
+    // announce) it again.
+    if (volume.metadata?.deletionTimestamp) return;
     await ctx.children.delete(builtinResources.PersistentVolume, undefined, volumeName);
     await ctx.event(
       "Normal",

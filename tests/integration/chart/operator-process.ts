@@ -13,6 +13,10 @@ export interface OperatorProcess {
   entries(): Array<Record<string, unknown>>;
   /** Waits for a log entry whose message is `message`; fails early if the process exits. */
   waitForMessage(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** The exit code once the process has exited on its own, else undefined. */
+  exited(): number | null | undefined;
+  /** SIGKILL at once: a crash, no graceful stop. */
+  kill(): void;
   /** SIGTERM, then the exit code (SIGKILL after `graceMs`). */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -67,6 +71,10 @@ export function startOperatorProcess(kubeconfigPath: string, env: Record<string,
             ? undefined
             : `the operator exited (${String(exitCode)}):\n${lines.join("\n")}`,
       }),
+    exited: () => exitCode,
+    kill: () => {
+      if (exitCode === undefined) child.kill("SIGKILL");
+    },
     stop: async (graceMs = 30_000) => {
       if (exitCode !== undefined) return exitCode;
       child.kill("SIGTERM");

@@ -97,44 +97,41 @@ for (const target of testedQbittorrents()) {
       await qbt.stop();
     });
 
-    it("a wrong password gives QbittorrentUnauthorizedError; a burst never exceeds 3 attempts, then the full backoff, one more, suspended", async () => {
+    it("a wrong password: 3 attempts by the client's clock (5 s, 10 s apart), paused; a changed password tries once; then suspended below the ban", async () => {
       const username = "burst-user";
-      const client = newClient({
-        username,
-        password: wrongPassword,
-        loginBackoff: new LoginBackoff({ initialDelayMs: 100, maxDelayMs: 1_500 }),
-      });
+      let now = 0;
+      const loginBackoff = new LoginBackoff({ now: () => now });
+      const client = newClient({ username, password: wrongPassword, loginBackoff });
 
-      // Hammer the client for 1.2 s, as a busy controller would.
+      // A busy controller calling once a (simulated) second for a minute.
       const reasons: string[] = [];
-      const deadline = Date.now() + 1_200;
-      while (Date.now() < deadline) {
+      for (let second = 0; second < 60; second += 1, now += 1_000) {
         const error = await capture(client.torrentsInfo());
         assert.ok(error instanceof QbittorrentUnauthorizedError);
         reasons.push(error.reason);
-        if (error.reason === "QbittorrentLoginBackoff") {
-          assert.ok(
-            error.retryAfterMs !== undefined && error.retryAfterMs > 0 && error.retryAfterMs <= 1_500,
-          );
-        }
-        await sleep(10);
       }
-      assert.equal(reasons.filter((reason) => reason === "QbittorrentLoginFailed").length, 3);
-      assert.ok(reasons.length > 20, "the other calls failed fast without a request");
-      assert.deepEqual(new Set(reasons), new Set(["QbittorrentLoginFailed", "QbittorrentLoginBackoff"]));
+      const firstFailures = reasons.flatMap((reason, second) =>
+        reason === "QbittorrentLoginFailed" ? [second] : [],
+      );
+      assert.deepEqual(firstFailures, [0, 5, 15], "the burst: at once, after 5 s, after 10 s more");
+      assert.equal(reasons.at(-1), "QbittorrentLoginSuspended", "then these credentials stop trying");
+      assert.equal(
+        reasons.filter((reason) => reason === "QbittorrentLoginBackoff").length,
+        13,
+        "the calls in between (4 s, then 9 s) failed fast, without a request",
+      );
       await waitFor(() => failureCounts(username).length === 3, { what: "3 failures in qBittorrent's log" });
-      assert.deepEqual(failureCounts(username), [1, 2, 3]);
 
-      // After the full backoff: exactly one more attempt, then the client stops trying on its own.
-      await sleep(1_600);
-      assert.equal((await capture(client.torrentsInfo())).reason, "QbittorrentLoginFailed");
-      const suspended = await capture(client.torrentsInfo());
-      assert.equal(suspended.reason, "QbittorrentLoginSuspended");
-      assert.ok(suspended instanceof QbittorrentUnauthorizedError);
-      assert.equal(suspended.retryAfterMs, undefined);
-      await sleep(1_600);
-      assert.equal((await capture(client.torrentsInfo())).reason, "QbittorrentLoginSuspended");
-
+      // Someone changes the password (still wrong): it is tried at once, and then nothing is.
+      const changed = newClient({ username, password: `${wrongPassword}-2`, loginBackoff });
+      assert.equal((await capture(changed.torrentsInfo())).reason, "QbittorrentLoginFailed");
+      for (const each of [client, changed, newClient({ username, password: "third", loginBackoff })]) {
+        const suspended = await capture(each.torrentsInfo());
+        assert.equal(suspended.reason, "QbittorrentLoginSuspended");
+        assert.ok(suspended instanceof QbittorrentUnauthorizedError);
+        assert.equal(suspended.retryAfterMs, undefined);
+        assert.match(suspended.message, /one more failure would get this IP banned/);
+      }
       await waitFor(() => failureCounts(username).length === 4, {
         what: "the 4th failure in qBittorrent's log",
       });
@@ -147,6 +144,7 @@ for (const target of testedQbittorrents()) {
     });
 
     it("concurrent calls share one login attempt", async () => {
+      await assertNotBanned(); // and clears qBittorrent's count, whatever an earlier test left
       const username = "concurrent-user";
       const wrong = newClient({ username, password: wrongPassword });
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => wrong.torrentsInfo()));

@@ -13,6 +13,7 @@ import { PerconaPGClusterResource } from "../../../operator/controllers/dittoser
 import { dittoServerController } from "../../../operator/controllers/dittoserver/dittoserver-controller.js";
 import { mediaStackController } from "../../../operator/controllers/mediastack/mediastack-controller.js";
 import { registerControllers } from "../../../operator/controllers/register.js";
+import { loginLedgerName } from "../../../operator/controllers/torrent/login-ledger-configmap.js";
 import { silentLogger } from "../../../operator/framework/logger.js";
 import { Operator } from "../../../operator/framework/operator.js";
 import { builtinResources, type ResourceType } from "../../../operator/framework/resource.js";
@@ -140,6 +141,20 @@ test("the leader Lease is granted in the release namespace only, get/update on i
       !allows(roleRules, "coordination.k8s.io", "leases", verb, "someone-elses-lease"),
       `${verb} other leases`,
     );
+  }
+});
+
+test("the qBittorrent login ledger ConfigMap is readable and patchable by its own name in the release namespace", () => {
+  const deployment = objects.find((object) => object.kind === "Deployment") as unknown as {
+    spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } };
+  };
+  const env = deployment.spec.template.spec.containers[0]?.env ?? [];
+  const leaseName = env.find((entry) => entry.name === "MEDIAPLANE_LEASE_NAME")?.value ?? "";
+  const ledger = loginLedgerName(leaseName);
+  assert.ok(allows(roleRules, "", "configmaps", "create"));
+  for (const verb of ["get", "patch"]) {
+    assert.ok(allows(roleRules, "", "configmaps", verb, ledger), `${verb} configmap ${ledger}`);
+    assert.ok(!allows(roleRules, "", "configmaps", verb, "someone-elses-config"), `${verb} other ConfigMaps`);
   }
 });
 
