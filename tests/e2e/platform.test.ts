@@ -86,6 +86,10 @@ test("DittoServer → MediaStack → Torrents come up in order and tear down to 
   const objects = platformObjects(namespace);
   const server = objects.find((o) => o.kind === "DittoServer") as DittoServer;
   const stack = objects.find((o) => o.kind === "MediaStack") as MediaStack;
+  // The stack's qBittorrent is the host's qbittorrent-nox here, which has no /data: the wiring's
+  // categories (saving under /data/torrents) would point the Torrents' categories there.
+  // tests/integration/wiring covers the wiring against the fakes.
+  stack.spec.wiring = { downloadClients: false };
   const torrents = objects.filter((o) => o.kind === "Torrent") as Torrent[];
 
   // The stack's qBittorrent is real qbittorrent-nox on loopback, with credentials in the stack's own
