@@ -66,28 +66,23 @@ async function writeCertificates(dir: string, options: CredentialOptions): Promi
     "DNS:kubernetes.default.svc.cluster.local",
     ...(options.extraServingIps ?? []).map((ip) => `IP:${ip}`),
   ];
-  await openssl([
-    "req",
-    "-x509",
-    ...ecKey,
-    "-CA",
-    ca.cert,
-    "-CAkey",
-    ca.key,
-    "-keyout",
-    join(dir, "apiserver.key"),
-    "-out",
-    join(dir, "apiserver.crt"),
-    "-subj",
-    "/CN=kube-apiserver",
-    "-addext",
+  await signedByCa(ca, join(dir, "apiserver"), "/CN=kube-apiserver", [
     `subjectAltName=${altNames.join(",")}`,
-    "-addext",
     "extendedKeyUsage=serverAuth",
-    "-addext",
-    "basicConstraints=critical,CA:FALSE",
   ]);
   // What the apiserver shows a real node's kubelet for `kubectl logs/exec` (kubelet trusts the CA).
+  await signedByCa(ca, join(dir, "kubelet-client"), "/O=system:masters/CN=kube-apiserver-kubelet-client", [
+    "extendedKeyUsage=clientAuth",
+  ]);
+}
+
+/** Writes `<base>.key` and `<base>.crt`, a leaf certificate for `subject` signed by the test CA. */
+async function signedByCa(
+  ca: { cert: string; key: string },
+  base: string,
+  subject: string,
+  extensions: readonly string[],
+): Promise<void> {
   await openssl([
     "req",
     "-x509",
@@ -97,15 +92,12 @@ async function writeCertificates(dir: string, options: CredentialOptions): Promi
     "-CAkey",
     ca.key,
     "-keyout",
-    join(dir, "kubelet-client.key"),
+    `${base}.key`,
     "-out",
-    join(dir, "kubelet-client.crt"),
+    `${base}.crt`,
     "-subj",
-    "/O=system:masters/CN=kube-apiserver-kubelet-client",
-    "-addext",
-    "extendedKeyUsage=clientAuth",
-    "-addext",
-    "basicConstraints=critical,CA:FALSE",
+    subject,
+    ...[...extensions, "basicConstraints=critical,CA:FALSE"].flatMap((extension) => ["-addext", extension]),
   ]);
 }
 

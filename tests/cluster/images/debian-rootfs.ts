@@ -1,12 +1,8 @@
 // Debian root filesystems the real node's images are made of (`debootstrap --variant=minbase`, with
 // extra packages when an image needs them), built once into the rootfs cache next to qBittorrent's.
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { commandExists, debianMirror, isAlive, lastLine, rootfsCacheDir } from "../qbittorrent-rootfs.js";
-
-const execFileAsync = promisify(execFile);
+import { debootstrapRootfs, debootstrapUnavailable, rootfsCacheDir } from "../debootstrap.js";
 
 export interface DebianRootfsRecipe {
   /** Cache name, e.g. "base" or "qbittorrent"; the directory is image-<suite>-<name>. */
@@ -33,41 +29,13 @@ export async function ensureDebianRootfs(recipe: DebianRootfsRecipe): Promise<st
   const dir = debianRootfsDir(recipe);
   if (existsSync(join(dir, "etc", "debian_version"))) return dir;
   const what = `rootfs ${recipe.suite}/${recipe.name}`;
-  if (process.getuid?.() !== 0) throw new ImageBuildError(what, "debootstrap needs root");
-  if (!commandExists("debootstrap")) {
-    throw new ImageBuildError(what, "debootstrap is not installed (apt-get install debootstrap)");
-  }
-  const cache = rootfsCacheDir();
-  mkdirSync(cache, { recursive: true });
-  const prefix = `.building-${recipe.suite}-${recipe.name}-`;
-  for (const name of readdirSync(cache)) {
-    if (name.startsWith(prefix) && !isAlive(Number(name.slice(prefix.length)))) {
-      rmSync(join(cache, name), { recursive: true, force: true });
-    }
-  }
-  const building = join(cache, `${prefix}${process.pid}`);
-  rmSync(building, { recursive: true, force: true });
-  const include = recipe.include.length === 0 ? [] : [`--include=${recipe.include.join(",")}`];
+  const unavailable = debootstrapUnavailable();
+  if (unavailable !== undefined) throw new ImageBuildError(what, unavailable);
+  let building: string;
   try {
-    // A private mount namespace: debootstrap's /proc and /sys mounts can never outlive it on the host.
-    await execFileAsync(
-      "unshare",
-      [
-        "--mount",
-        "--propagation",
-        "private",
-        "debootstrap",
-        "--variant=minbase",
-        ...include,
-        recipe.suite,
-        building,
-        debianMirror(),
-      ],
-      { maxBuffer: 64 * 1024 * 1024 },
-    );
+    building = await debootstrapRootfs(recipe.suite, recipe.include, `${recipe.suite}-${recipe.name}`);
   } catch (error) {
-    rmSync(building, { recursive: true, force: true });
-    throw new ImageBuildError(what, `debootstrap from ${debianMirror()} failed: ${lastLine(error)}`);
+    throw new ImageBuildError(what, (error as Error).message);
   }
   // Package lists and caches are of no use inside an image.
   for (const sub of ["var/cache/apt/archives", "var/lib/apt/lists", "var/log"]) {

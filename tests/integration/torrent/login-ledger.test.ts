@@ -18,6 +18,7 @@ import {
   operatorConfig,
   startTorrentHarness,
   waitForCondition,
+  writeClientSecret,
   type TorrentHarness,
   testHash,
   testMagnet,
@@ -61,15 +62,7 @@ async function warningCount(namespace: string, name: string): Promise<number> {
 test("three operator restarts with a wrong password stay below the ban; the fixed Secret is tried at once", async (t) => {
   const namespace = await createTestNamespace(t);
   const wrong = "not-the-password-0815";
-  const secret = (password: string): Record<string, string> => ({
-    url: harness.qbittorrent.url,
-    username: harness.qbittorrent.username,
-    password,
-  });
-  await core.createNamespacedSecret({
-    namespace,
-    body: { metadata: { name: "qbt" }, stringData: secret(wrong) },
-  });
+  await writeClientSecret(namespace, "qbt", harness.qbittorrent, wrong);
   const names = Array.from({ length: 10 }, (_, i) => `wrong-${i}`);
   await Promise.all(
     names.map((name, i) =>
@@ -127,11 +120,7 @@ test("three operator restarts with a wrong password stay below the ban; the fixe
     );
   }
 
-  await core.replaceNamespacedSecret({
-    name: "qbt",
-    namespace,
-    body: { metadata: { name: "qbt" }, stringData: secret(harness.qbittorrent.password) },
-  });
+  await writeClientSecret(namespace, "qbt", harness.qbittorrent, harness.qbittorrent.password);
   for (const name of [...names, "late-1", "late-2", "late-3"]) {
     const ready = await waitForCondition(namespace, name, "Ready", "True");
     assert.ok(ready.status?.hash, `${name} added with the fixed Secret, without a restart`);

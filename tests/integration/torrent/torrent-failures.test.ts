@@ -8,7 +8,6 @@ import { createTestNamespace, waitFor } from "../support/cluster.js";
 import { capturedLog } from "./captured-log.js";
 import {
   condition,
-  core,
   createTorrent,
   deleteTorrent,
   eventReasons,
@@ -16,6 +15,7 @@ import {
   startTorrentHarness,
   torrentInQbittorrent,
   waitForCondition,
+  writeClientSecret,
   type TorrentHarness,
   testHash,
   testMagnet,
@@ -73,15 +73,7 @@ test("a Torrent deleted while qBittorrent is down keeps its finalizer and comple
 test("a wrong password gives AuthenticationFailed without a ban, and the fixed Secret converges", async (t) => {
   const namespace = await createTestNamespace(t);
   const wrong = "not-the-password-4711";
-  const secret = (password: string): Record<string, string> => ({
-    url: harness.qbittorrent.url,
-    username: harness.qbittorrent.username,
-    password,
-  });
-  await core.createNamespacedSecret({
-    namespace,
-    body: { metadata: { name: "qbt" }, stringData: secret(wrong) },
-  });
+  await writeClientSecret(namespace, "qbt", harness.qbittorrent, wrong);
   const hash = hex(0xd1);
   await createTorrent(namespace, "auth", {
     magnet_uri: magnet(hash),
@@ -112,11 +104,7 @@ test("a wrong password gives AuthenticationFailed without a ban, and the fixed S
   const all = JSON.stringify(await getTorrent(namespace, "auth")) + captured.serialized();
   assert.ok(!all.includes(wrong), "the password is in no status and no log line");
 
-  await core.replaceNamespacedSecret({
-    name: "qbt",
-    namespace,
-    body: { metadata: { name: "qbt" }, stringData: secret(harness.qbittorrent.password) },
-  });
+  await writeClientSecret(namespace, "qbt", harness.qbittorrent, harness.qbittorrent.password);
   const ready = await waitForCondition(namespace, "auth", "Ready", "True");
   assert.equal(ready.status?.hash, hash);
   assert.ok(await torrentInQbittorrent(harness.client, hash));

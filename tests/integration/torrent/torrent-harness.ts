@@ -9,7 +9,7 @@ import type { Torrent } from "../../../operator/generated/torrent.js";
 import { startOperator, type RunningOperator } from "../../../operator/main.js";
 import { startQbittorrent, type QbittorrentInstance } from "../../cluster/qbittorrent.js";
 import type { QbittorrentTarget } from "../../cluster/qbittorrent-targets.js";
-import { testCluster, waitFor } from "../support/cluster.js";
+import { apiStatusCode, testCluster, waitFor } from "../support/cluster.js";
 
 export const kubeConfig = testCluster();
 export const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -79,6 +79,25 @@ export async function createTorrent(namespace: string, name: string, spec: Torre
     namespace,
     body: { apiVersion: "torrent.qbittorrent.io/v1alpha1", kind: "Torrent", metadata: { name }, spec },
   });
+}
+
+/** Writes the client Secret `name` for `qbittorrent` with `password` (a wrong one in failure tests): create, or replace. */
+export async function writeClientSecret(
+  namespace: string,
+  name: string,
+  qbittorrent: QbittorrentInstance,
+  password: string,
+): Promise<void> {
+  const body = {
+    metadata: { name },
+    stringData: { url: qbittorrent.url, username: qbittorrent.username, password },
+  };
+  try {
+    await core.createNamespacedSecret({ namespace, body });
+  } catch (error) {
+    if (apiStatusCode(error) !== 409) throw error;
+    await core.replaceNamespacedSecret({ name, namespace, body });
+  }
 }
 
 export async function getTorrent(namespace: string, name: string): Promise<Torrent> {
