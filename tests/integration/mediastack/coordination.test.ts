@@ -78,9 +78,18 @@ async function setDittoServerReady(namespace: string, ready: boolean): Promise<v
   );
 }
 
-async function stackEvents(namespace: string): Promise<CoreV1Event[]> {
-  const { items } = await api.list<CoreV1Event>(builtinResources.Event, namespace);
-  return items.filter((event) => event.involvedObject.kind === "MediaStack");
+/**
+ * Waits for a MediaStack Event of `reason`: the framework posts transition Events after the status
+ * write, so a condition can be visible a moment before its Event is.
+ */
+async function stackEvent(namespace: string, reason: string): Promise<CoreV1Event> {
+  return waitFor(
+    async () => {
+      const { items } = await api.list<CoreV1Event>(builtinResources.Event, namespace);
+      return items.find((event) => event.involvedObject.kind === "MediaStack" && event.reason === reason);
+    },
+    { what: `a MediaStack Event ${reason} in ${namespace}`, timeoutMs: 30_000 },
+  );
 }
 
 test("dittoServerRef: the stack waits for the DittoServer, mounts its file Service by ClusterIP, and waits again when it turns unready", async (t) => {
@@ -154,7 +163,7 @@ test("dittoServerRef: the stack waits for the DittoServer, mounts its file Servi
   const volume = await stackVolume(namespace, "arr");
   assert.deepEqual(volume.spec?.nfs, { server: clusterIP, path: "/export" });
   assert.ok(volume.spec?.mountOptions?.includes("port=2049"));
-  const proceeded = (await stackEvents(namespace)).find((event) => event.reason === "DittoServerReady");
+  const proceeded = await stackEvent(namespace, "DittoServerReady");
   assert.match(
     proceeded?.message ?? "",
     new RegExp(`DittoServer library is Ready; mounting its NFS export ${clusterIP}:2049/export`),
@@ -248,7 +257,7 @@ test("deleting a stack: its Torrents go first, its qBittorrent stays until they 
     true,
     "status.qbittorrent is kept for the Torrents",
   );
-  assert.ok((await stackEvents(namespace)).some((event) => event.reason === "WaitingForTorrents"));
+  assert.match((await stackEvent(namespace, "WaitingForTorrents")).message ?? "", /waiting for 1 Torrent/);
   const qbittorrent = await api.get(builtinResources.Deployment, namespace, "arr-qbittorrent");
   assert.equal(
     qbittorrent.metadata?.deletionTimestamp,
@@ -317,6 +326,6 @@ test("nfs → existingClaim → dittoServerRef: the Released NFS volume is repla
   const volume = await api.get<V1PersistentVolume>(builtinResources.PersistentVolume, undefined, volumeName);
   assert.equal(volume.spec?.nfs?.server, service.spec?.clusterIP);
   assert.equal(volume.status?.phase, "Bound");
-  const replaced = (await stackEvents(namespace)).find((event) => event.reason === "DataVolumeReplaced");
+  const replaced = await stackEvent(namespace, "DataVolumeReplaced");
   assert.match(replaced?.message ?? "", /192\.0\.2\.80:\/media/);
 });
