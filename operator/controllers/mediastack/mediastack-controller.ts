@@ -1,6 +1,7 @@
 // Registers the MediaStack controller: its resource and finalizer, the child kinds it owns, and the
 // other kinds (DittoServers, their file Services, its volume, Torrents) mapped back to stacks.
-import { LoginBackoff } from "../../clients/qbittorrent/login-backoff.js";
+import type { LoginBackoff } from "../../clients/qbittorrent/login-backoff.js";
+import { PollerRegistry } from "../../clients/qbittorrent/poller-registry.js";
 import type { ControllerOptions } from "../../framework/controller.js";
 import { builtinResources } from "../../framework/resource.js";
 import { DittoServerResource } from "../../generated/dittoserver.js";
@@ -9,7 +10,9 @@ import { TorrentResource } from "../../generated/torrent.js";
 import { mediaStackConditionTypes, mediaStackReasons } from "./condition-reasons.js";
 import { finalizeMediaStack } from "./finalize-mediastack.js";
 import { reconcileMediaStack } from "./reconcile-mediastack.js";
-import { WiringRetryBackoff, type WiringRetryOptions } from "./wiring/retry-backoff.js";
+import { WiringSchedule } from "./wiring/wiring-schedule.js";
+import { wiringKey } from "./wiring/wiring-step.js";
+import { done } from "../../framework/outcome.js";
 import {
   deletingStacksOfTorrent,
   stackOfVolume,
@@ -29,7 +32,7 @@ export interface MediaStackControllerOptions {
   /** Per request to an app. Default 5000. */
   readonly wiringRequestTimeoutMs?: number;
   /** Backoff of an unfinished wiring. Default 5 s doubling to 5 min. */
-  readonly wiringRetry?: WiringRetryOptions;
+  readonly wiringRetry?: { readonly baseMs: number; readonly capMs: number };
   /**
    * The login backoff of the qBittorrent at a URL, shared with the Torrent controller's pollers (main
    * passes the PollerRegistry's); without it the wiring keeps one per URL of its own across runs.
@@ -37,29 +40,34 @@ export interface MediaStackControllerOptions {
   readonly qbittorrentLoginBackoff?: (url: string) => LoginBackoff;
 }
 
-/** One login backoff per qBittorrent URL, kept across runs. */
+/** One login backoff per qBittorrent URL, kept across runs: a registry of the wiring's own. */
 function ownLoginBackoffs(): (url: string) => LoginBackoff {
-  const backoffs = new Map<string, LoginBackoff>();
-  return (url) => {
-    let backoff = backoffs.get(url);
-    if (backoff === undefined) backoffs.set(url, (backoff = new LoginBackoff()));
-    return backoff;
-  };
+  const registry = new PollerRegistry();
+  return (url) => registry.loginBackoffFor(url);
 }
 
 export function mediaStackController(options: MediaStackControllerOptions): ControllerOptions<MediaStack> {
+  const resyncSeconds = options.resyncSeconds ?? 600;
+  const schedule = new WiringSchedule({
+    ...(options.wiringRetry ?? { baseMs: 5_000, capMs: 300_000 }),
+    driftCheckMs: resyncSeconds * 1000,
+  });
   const wiring = {
     ...(options.urlAliases ? { urlAliases: options.urlAliases } : {}),
     requestTimeoutMs: options.wiringRequestTimeoutMs ?? 5_000,
     qbittorrentLoginBackoff: options.qbittorrentLoginBackoff ?? ownLoginBackoffs(),
-    backoff: new WiringRetryBackoff(options.wiringRetry ?? { baseMs: 5_000, capMs: 300_000 }),
+    schedule,
   };
   return {
     name: "mediastack",
     resource: MediaStackResource,
     finalizer: mediaStackFinalizer,
     reconcile: (ctx) => reconcileMediaStack(ctx, wiring),
-    finalize: finalizeMediaStack,
+    finalize: async (ctx) => {
+      const outcome = await finalizeMediaStack(ctx);
+      if (outcome === done) schedule.forget(wiringKey(ctx.object));
+      return outcome;
+    },
     // The cluster-scoped PersistentVolume cannot be owned: it is watched below and kept by data-volume.ts.
     children: [
       builtinResources.Secret,
@@ -80,7 +88,7 @@ export function mediaStackController(options: MediaStackControllerOptions): Cont
     ready: { positive: [...mediaStackConditionTypes] },
     // Every change of a child, a DittoServer or the volume wakes the stack; this catches a missed event
     // and is the wiring's drift check (the apps' own entries cannot be watched).
-    resyncSeconds: options.resyncSeconds ?? 600,
+    resyncSeconds,
     concurrency: options.concurrency,
   };
 }

@@ -16,7 +16,7 @@ import {
 import { failureOutcome } from "../../../operator/controllers/mediastack/wiring/link-outcome.js";
 import { plannedLinks, wiringLinks } from "../../../operator/controllers/mediastack/wiring/links.js";
 import { visibleFieldsMatch } from "../../../operator/controllers/mediastack/wiring/owned-provider.js";
-import { WiringRetryBackoff } from "../../../operator/controllers/mediastack/wiring/retry-backoff.js";
+import { WiringSchedule } from "../../../operator/controllers/mediastack/wiring/wiring-schedule.js";
 import {
   appWired,
   computeWiredCondition,
@@ -153,12 +153,30 @@ test("Wired names a failure before a wait, lists every open link, and is WiringD
 });
 
 test("an unfinished wiring backs off exponentially to the cap and starts over once wired", () => {
-  const backoff = new WiringRetryBackoff({ baseMs: 100, capMs: 1_000 });
+  const schedule = new WiringSchedule({ baseMs: 100, capMs: 1_000, driftCheckMs: 60_000 }, () => 0);
   assert.deepEqual(
-    [1, 2, 3, 4, 5].map(() => backoff.next("uid", false)),
+    [1, 2, 3, 4, 5].map(() => schedule.ran("uid", "inputs", false)),
     [100, 200, 400, 800, 1_000],
   );
-  assert.equal(backoff.next("uid", true), undefined);
-  assert.equal(backoff.next("uid", false), 100);
-  assert.equal(backoff.next("other", false), 100);
+  assert.equal(schedule.ran("uid", "inputs", true), 60_000, "wired: next look is the drift check");
+  assert.equal(schedule.ran("uid", "inputs", false), 100);
+  assert.equal(schedule.ran("other", "inputs", false), 100);
+  assert.equal(schedule.ran("uid", "changed", false), 100, "new inputs start the backoff over");
+});
+
+test("the wiring runs when due, not on every reconcile: inputs changed, backoff over, or drift check", () => {
+  let now = 0;
+  const schedule = new WiringSchedule({ baseMs: 100, capMs: 1_000, driftCheckMs: 60_000 }, () => now);
+  assert.equal(schedule.waitBeforeRun("uid", "a"), undefined, "never ran: due");
+  schedule.ran("uid", "a", true);
+  now = 59_000;
+  assert.equal(schedule.waitBeforeRun("uid", "a"), 1_000, "a child's event before the drift check: not due");
+  assert.equal(schedule.waitBeforeRun("uid", "b"), undefined, "an app became available, a key changed: due");
+  now = 60_000;
+  assert.equal(schedule.waitBeforeRun("uid", "a"), undefined, "the drift check is due");
+  schedule.ran("uid", "a", false);
+  now = 60_050;
+  assert.equal(schedule.waitBeforeRun("uid", "a"), 50, "an unfinished wiring waits out its backoff");
+  schedule.forget("uid");
+  assert.equal(schedule.waitBeforeRun("uid", "a"), undefined);
 });

@@ -10,7 +10,10 @@ import type { QbittorrentCredentials } from "../render/credentials-secret.js";
 import { renderApiKeysSecret, type StackApiKeys } from "../render/api-keys-secret.js";
 import { stackIdentity } from "../stack-identity.js";
 import type { LinkOutcome } from "./link-outcome.js";
-import type { WiringRetryBackoff } from "./retry-backoff.js";
+import { createHash } from "node:crypto";
+import { appCatalog, type AppName } from "../catalog.js";
+import { plannedLinks } from "./links.js";
+import type { WiringSchedule } from "./wiring-schedule.js";
 import { wireStack, type WiringOptions, type WiringReport } from "./wire-stack.js";
 import { appWired, computeWiredCondition } from "./wired-condition.js";
 
@@ -19,27 +22,40 @@ interface WiringStatus {
 }
 
 export interface WiringStepOptions extends WiringOptions {
-  readonly backoff: WiringRetryBackoff;
+  readonly schedule: WiringSchedule;
 }
 
-/** Runs the wiring and reports it; returns when to run again (undefined: everything is wired). */
+/**
+ * Runs the wiring when it is due (see WiringSchedule) and reports it; between runs the last report
+ * stands. Returns when to look again.
+ */
 export async function runWiringStep(
   ctx: ReconcileContext<MediaStack>,
   apiKeys: StackApiKeys,
   qbittorrentCredentials: QbittorrentCredentials | undefined,
   options: WiringStepOptions,
-): Promise<number | undefined> {
+): Promise<number> {
   const { name, namespace } = stackIdentity(ctx.object);
+  const uid = wiringKey(ctx.object);
+  const appAvailable = (app: AppName): boolean =>
+    deploymentReadiness(
+      ctx.cache.get<V1Deployment>(builtinResources.Deployment, namespace, appObjectName(name, app)),
+    ).ready;
+  const previous = (ctx.status.wiring as WiringStatus | undefined)?.links ?? [];
+  const inputs = wiringInputs(ctx.object, apiKeys, qbittorrentCredentials, appAvailable);
+  const wait = options.schedule.waitBeforeRun(uid, inputs);
+  if (wait !== undefined) {
+    // status.apps was just recomputed without `wired`: give it back from the last report.
+    reportWiring(ctx, { planned: plannedLinks(ctx.object.spec), links: previous as LinkOutcome[] });
+    return wait;
+  }
   const report = await wireStack(
     {
       stack: ctx.object,
       apiKeys,
       ...(qbittorrentCredentials ? { qbittorrentCredentials } : {}),
-      appAvailable: (app) =>
-        deploymentReadiness(
-          ctx.cache.get<V1Deployment>(builtinResources.Deployment, namespace, appObjectName(name, app)),
-        ).ready,
-      previous: (ctx.status.wiring as WiringStatus | undefined)?.links ?? [],
+      appAvailable,
+      previous,
     },
     options,
   );
@@ -49,8 +65,30 @@ export async function runWiringStep(
     );
   }
   reportWiring(ctx, report);
-  const allWired = report.links.every((link) => link.wired);
-  return options.backoff.next(ctx.object.metadata?.uid ?? `${namespace}/${name}`, allWired);
+  return options.schedule.ran(
+    uid,
+    inputs,
+    report.links.every((link) => link.wired),
+  );
+}
+
+/** The stack's key in the wiring schedule. */
+export function wiringKey(stack: MediaStack): string {
+  const { name, namespace } = stackIdentity(stack);
+  return stack.metadata?.uid ?? `${namespace}/${name}`;
+}
+
+/** What a run depends on besides the apps themselves, as a digest (it covers keys and passwords). */
+function wiringInputs(
+  stack: MediaStack,
+  apiKeys: StackApiKeys,
+  qbittorrentCredentials: QbittorrentCredentials | undefined,
+  appAvailable: (app: AppName) => boolean,
+): string {
+  const available = (Object.keys(appCatalog) as AppName[]).filter(appAvailable);
+  return createHash("sha256")
+    .update(JSON.stringify([stack.metadata?.generation, available, apiKeys, qbittorrentCredentials ?? null]))
+    .digest("hex");
 }
 
 function reportWiring(ctx: ReconcileContext<MediaStack>, report: WiringReport): void {

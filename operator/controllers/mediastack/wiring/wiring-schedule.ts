@@ -1,0 +1,48 @@
+// When a stack's wiring runs: when its inputs changed (spec, which apps are available, keys), when an
+// unfinished wiring's backoff is over, or once per drift interval — never on every reconcile a child wakes.
+
+export interface WiringScheduleOptions {
+  /** First retry of an unfinished wiring; doubles per further unfinished run with the same inputs. */
+  readonly baseMs: number;
+  readonly capMs: number;
+  /** How long a finished wiring stands before it is compared with the apps again (drift repair). */
+  readonly driftCheckMs: number;
+}
+
+interface Entry {
+  readonly inputs: string;
+  readonly unfinishedRuns: number;
+  readonly dueAt: number;
+}
+
+export class WiringSchedule {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly options: WiringScheduleOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** How long until the wiring of `uid` is due with these inputs; undefined when it is due now. */
+  waitBeforeRun(uid: string, inputs: string): number | undefined {
+    const entry = this.entries.get(uid);
+    if (entry === undefined || entry.inputs !== inputs) return undefined;
+    const wait = entry.dueAt - this.now();
+    return wait > 0 ? wait : undefined;
+  }
+
+  /** Records a run with `inputs`; returns the delay until the next one is due. */
+  ran(uid: string, inputs: string, allWired: boolean): number {
+    const previous = this.entries.get(uid);
+    const unfinishedRuns = allWired ? 0 : (previous?.inputs === inputs ? previous.unfinishedRuns : 0) + 1;
+    const delay = allWired
+      ? this.options.driftCheckMs
+      : Math.min(this.options.capMs, this.options.baseMs * 2 ** Math.min(unfinishedRuns - 1, 20));
+    this.entries.set(uid, { inputs, unfinishedRuns, dueAt: this.now() + delay });
+    return delay;
+  }
+
+  forget(uid: string): void {
+    this.entries.delete(uid);
+  }
+}
