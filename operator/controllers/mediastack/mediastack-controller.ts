@@ -12,7 +12,6 @@ import { finalizeMediaStack } from "./finalize-mediastack.js";
 import { reconcileMediaStack } from "./reconcile-mediastack.js";
 import { WiringSchedule } from "./wiring/wiring-schedule.js";
 import { wiringKey } from "./wiring/wiring-step.js";
-import { done } from "../../framework/outcome.js";
 import {
   deletingStacksOfTorrent,
   stackOfVolume,
@@ -65,7 +64,7 @@ export function mediaStackController(options: MediaStackControllerOptions): Cont
     reconcile: (ctx) => reconcileMediaStack(ctx, wiring),
     finalize: async (ctx) => {
       const outcome = await finalizeMediaStack(ctx);
-      if (outcome === done) schedule.forget(wiringKey(ctx.object));
+      if (outcome.kind === "done") schedule.forget(wiringKey(ctx.object));
       return outcome;
     },
     // The cluster-scoped PersistentVolume cannot be owned: it is watched below and kept by data-volume.ts.

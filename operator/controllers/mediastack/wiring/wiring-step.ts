@@ -65,9 +65,13 @@ export async function runWiringStep(
     );
   }
   reportWiring(ctx, report);
+  // Jellyfin's key is an output of the run: the next reconcile reads it back from the Secret, and
+  // that alone is no reason to wire again.
+  const keysAfter =
+    report.jellyfinApiKey === undefined ? apiKeys : { ...apiKeys, jellyfinApiKey: report.jellyfinApiKey };
   return options.schedule.ran(
     uid,
-    inputs,
+    wiringInputs(ctx.object, keysAfter, qbittorrentCredentials, appAvailable),
     report.links.every((link) => link.wired),
   );
 }
