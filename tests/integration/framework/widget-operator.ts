@@ -90,14 +90,30 @@ export interface WidgetOperatorOptions {
 
 export interface WidgetOperator {
   operator: Operator;
-  reconciles: () => number;
-  finalizes: () => number;
+  /** Reconciles so far: of all Widgets, or of the one `namespace/name` given. */
+  reconciles: (key?: string) => number;
+  /** Finalizes so far: of all Widgets, or of the one `namespace/name` given. */
+  finalizes: (key?: string) => number;
+}
+
+/** Counts calls in total and per object, so a test can ignore other tests' Widgets. */
+function callCounter(): { add: (ctx: ReconcileContext<Widget>) => void; read: (key?: string) => number } {
+  let total = 0;
+  const perKey = new Map<string, number>();
+  return {
+    add: (ctx) => {
+      total++;
+      const key = `${ctx.object.metadata?.namespace}/${ctx.object.metadata?.name}`;
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    },
+    read: (key) => (key === undefined ? total : (perKey.get(key) ?? 0)),
+  };
 }
 
 /** An operator with one Widget controller: ConfigMap `<name>-child` with data.value = spec.value. */
 export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOptions = {}): WidgetOperator {
-  let reconciles = 0;
-  let finalizes = 0;
+  const reconciles = callCounter();
+  const finalizes = callCounter();
   const operator = new Operator({
     kubeConfig,
     log: options.log ?? silentLogger(),
@@ -120,7 +136,7 @@ export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOp
     ...(options.progressAfterMs === undefined ? {} : { progressAfterMs: options.progressAfterMs }),
     ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
     reconcile: async (ctx) => {
-      reconciles++;
+      reconciles.add(ctx);
       await options.beforeReconcile?.(ctx);
       if (ctx.object.spec.fail)
         throw new PermanentError("InvalidValue", `value ${ctx.object.spec.value} is refused`);
@@ -141,10 +157,10 @@ export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOp
       await ctx.event("Normal", "Configured", "child is in place");
       return done;
     },
-    finalize: async () => {
-      finalizes++;
+    finalize: async (ctx) => {
+      finalizes.add(ctx);
       return Promise.resolve(done);
     },
   });
-  return { operator, reconciles: () => reconciles, finalizes: () => finalizes };
+  return { operator, reconciles: reconciles.read, finalizes: finalizes.read };
 }
