@@ -47,6 +47,14 @@ export function dfsBinaryPath(binDir: string = clusterBinDir()): string {
   return join(binDir, `dfs-${clusterVersions().dittofs}`);
 }
 
+/**
+ * Path of the pinned versitygw S3 server binary (`versitygw-<version>`), without checking that it
+ * exists. Like dfs it is kept out of ClusterBinaries: only tests that need an S3 endpoint run it.
+ */
+export function versitygwBinaryPath(binDir: string = clusterBinDir()): string {
+  return join(binDir, `versitygw-${clusterVersions().versitygw}`);
+}
+
 /** The opt-in real node's own binaries (`build.sh --real-node`). */
 export interface RealNodeBinaries {
   readonly kubelet: string;

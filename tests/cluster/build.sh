@@ -87,3 +87,8 @@ build actionlint actionlint github.com/rhysd/actionlint github.com/rhysd/actionl
 # release workflow pushes it to ghcr.io.
 registry_version=$(pinned_version distribution github.com/distribution/distribution/v3)
 build registry distribution github.com/distribution/distribution/v3 github.com/distribution/distribution/v3/cmd/registry "-X github.com/distribution/distribution/v3/version.version=$registry_version"
+
+# A real S3 server (versitygw, posix backend) that integration tests point DittoFS's S3 remote block
+# store at (tests/cluster/s3-server.ts).
+versitygw_version=$(pinned_version versitygw github.com/versity/versitygw)
+build versitygw versitygw github.com/versity/versitygw github.com/versity/versitygw/cmd/versitygw "-X main.Version=$versitygw_version"

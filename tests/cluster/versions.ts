@@ -14,6 +14,8 @@ export interface ClusterVersions {
   readonly dittofs: string;
   /** CoreDNS, the opt-in real node's cluster DNS. */
   readonly coredns: string;
+  /** versitygw, the S3 server integration tests run (tests/cluster/s3-server.ts); not part of the cluster. */
+  readonly versitygw: string;
 }
 
 const wrapperModulesDir = fileURLToPath(new URL("./go/", import.meta.url));
@@ -66,6 +68,7 @@ export function clusterVersions(): ClusterVersions {
     gatewayApi: pinnedVersion("gateway-api", "sigs.k8s.io/gateway-api"),
     dittofs: pinnedVersion("dittofs", "github.com/marmos91/dittofs"),
     coredns: pinnedVersion("coredns", "github.com/coredns/coredns"),
+    versitygw: pinnedVersion("versitygw", "github.com/versity/versitygw"),
   };
   return cached;
 }
