@@ -31,11 +31,12 @@ MEDIAPLANE_LEASE_NAMESPACE (POD_NAMESPACE), MEDIAPLANE_CONCURRENCY (8),
 MEDIAPLANE_TORRENT_POLL_SECONDS (5), MEDIAPLANE_TORRENT_PROGRESS_SECONDS (10),
 MEDIAPLANE_TORRENT_CONCURRENCY (64),
 MEDIAPLANE_SHUTDOWN_DEADLINE_SECONDS (20),
+MEDIAPLANE_DITTOFS_DRIFT_CHECK_SECONDS (120: how often a DittoServer's REST API is compared with its spec),
 QBITTORRENT_URL, QBITTORRENT_USERNAME, QBITTORRENT_PASSWORD, QBITTORRENT_API_KEY
 (the default qBittorrent for Torrents without spec.client_ref),
 MEDIAPLANE_SERVICE_URL_ALIASES ("from=to,..."; older name MEDIAPLANE_QBITTORRENT_URL_ALIASES: only
 for an operator that runs outside the cluster, as tests and the demo do: reach in-cluster Service
-URLs, a MediaStack's qBittorrent and apps, through another address).
+URLs, a MediaStack's qBittorrent and apps, a DittoServer's <name>-api, through another address).
 `;
 
 export interface RunningOperator {

@@ -23,6 +23,8 @@ export interface OperatorConfig {
   /** A downloading Torrent's progress is written at most once per this interval. */
   torrentProgressIntervalMs: number;
   defaultQbittorrent?: DefaultQbittorrent;
+  /** How often a configured DittoServer's REST API is compared with its spec again (drift repair). */
+  dittoServerDriftCheckSeconds: number;
   /**
    * MEDIAPLANE_SERVICE_URL_ALIASES "from=to,..." (and its older name MEDIAPLANE_QBITTORRENT_URL_ALIASES):
    * reach in-cluster Service URLs (the stack's qBittorrent and apps) another way, for an operator that
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): OperatorConfig {
     ),
     torrentConcurrency: integer(env, "MEDIAPLANE_TORRENT_CONCURRENCY", 64, 1, 1024),
     torrentProgressIntervalMs: integer(env, "MEDIAPLANE_TORRENT_PROGRESS_SECONDS", 10, 0, 3600) * 1000,
+    dittoServerDriftCheckSeconds: integer(env, "MEDIAPLANE_DITTOFS_DRIFT_CHECK_SECONDS", 120, 1, 86400),
     defaultQbittorrent: url
       ? {
           url,

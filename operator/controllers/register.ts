@@ -30,6 +30,12 @@ export function registerControllers(
       qbittorrentLoginBackoff: (url) => pollers.loginBackoffFor(url),
     }),
   );
-  operator.controller(dittoServerController(config.concurrency));
+  operator.controller(
+    dittoServerController({
+      concurrency: config.concurrency,
+      urlAliases: config.serviceUrlAliases,
+      driftCheckSeconds: config.dittoServerDriftCheckSeconds,
+    }),
+  );
   return () => port.stop();
 }

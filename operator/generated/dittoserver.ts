@@ -38,6 +38,33 @@ export type DittoServerSpec = {
   };
   /** Port the DittoFS NFS adapter listens on inside the pod (DittoFS default 12049, a non-privileged port). The file Service publishes it as service.nfsPort. */
   nfsPort?: number;
+  /** Shares the operator creates on the server through the DittoFS REST API, each with its own export path. Absent means one share "export" at /export owned by UID/GID 1000, so a manifest without this field still gives a usable server; an empty list means none. A share the server has and this list does not is reported, never deleted, unless it was created with deletionPolicy Delete. Setting serverApi.manage false leaves shares to you. */
+  shares?: Array<{
+    /** Name of the share in this DittoServer (a MediaStack picks a share by it). */
+    name: string;
+    /** Export path of the share, one level below the root, e.g. /export. NFS clients mount <name>-file:<path>. */
+    path: string;
+    /** Export the share read-only. */
+    readOnly?: boolean;
+    /** NFS identity mapping: root_to_guest (root squashed, DittoFS default), root_to_admin (no_root_squash), all_to_guest (all_squash), all_to_admin, none. */
+    squash?: "root_to_guest" | "root_to_admin" | "all_to_guest" | "all_to_admin" | "none";
+    /** Unix identity that owns the share's root directory and may read and write it over NFS (a MediaStack's PUID/PGID). The operator creates a DittoFS user mediaplane-uid-<uid> with this UID/GID and grants it read-write. */
+    owner?: {
+      /** UID of the owner (PUID of the apps that write the share). */
+      uid?: number;
+      /** GID of the owner (PGID of the apps that write the share). */
+      gid?: number;
+    };
+    /** What other UIDs (no DittoFS user, or root squashed to guest) may do: none, read or read-write. */
+    defaultPermission?: "none" | "read" | "read-write";
+    /** What happens to the share on the server when it is removed from this list: Retain (default) keeps it and its files and reports it; Delete deletes the share on the server (its files with it). Deleting the DittoServer never deletes shares or volumes. */
+    deletionPolicy?: "Retain" | "Delete";
+  }>;
+  /** How the operator configures the running server through the DittoFS REST API (the <name>-api Service, as admin with the password of <name>-controlplane). */
+  serverApi?: {
+    /** true (default): the operator creates the metadata and block stores, the shares of spec.shares and the NFS/SMB adapters on their ports, repairs drift on every resync, and Ready waits for ServerConfigured. false: it runs the server only and leaves stores, shares and adapters to you (dfsctl), like the upstream operator. */
+    manage?: boolean;
+  };
   /** The file Service <name>-file that publishes NFS (and SMB when enabled). */
   service?: {
     /** Service type of <name>-file. LoadBalancer or NodePort make the share reachable from outside the cluster. */
@@ -197,9 +224,24 @@ export type DittoServerStatus = {
   nfsEndpoint?: string;
   /** Name of the PerconaPGCluster used as the database, when percona.enabled. */
   perconaClusterName?: string;
+  /** The shares of spec.shares as the server has them, and the shares the server has that the spec does not (inSpec false; kept, never deleted unless created with deletionPolicy Delete). */
+  shares?: Array<{
+    /** Name in spec.shares (absent for a share only the server has). */
+    name?: string;
+    /** Export path on the server. */
+    path: string;
+    /** What an NFS client mounts, <name>-file.<namespace>.svc.cluster.local:<path>. */
+    nfsExport?: string;
+    /** The share exists on the server as the spec asks. */
+    served?: boolean;
+    /** The share is in spec.shares. */
+    inSpec?: boolean;
+    /** The deletionPolicy the share was created with (Delete lets the operator remove it). */
+    deletionPolicy?: string;
+  }>;
   /** The metadata.generation the status was computed for. */
   observedGeneration?: number;
-  /** Ready (summary), Available, ConfigReady, DatabaseReady (with PostgreSQL) and Progressing. */
+  /** Ready (summary), Available, ConfigReady, ServerConfigured, DatabaseReady (with PostgreSQL) and Progressing. */
   conditions?: Array<{
     /** Type of the condition, e.g. Ready or DatabaseReady. */
     type: string;

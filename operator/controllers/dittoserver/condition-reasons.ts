@@ -8,7 +8,7 @@ import {
 } from "../../framework/reasons.js";
 
 export type DittoServerConditionType =
-  "ConfigReady" | "DatabaseReady" | "Available" | "Progressing" | "ServiceMonitorReady";
+  "ConfigReady" | "DatabaseReady" | "Available" | "ServerConfigured" | "Progressing" | "ServiceMonitorReady";
 /** The framework's Finalizing condition, with the reasons this controller's finalize sets. */
 type FinalizingCondition = "Finalizing";
 
@@ -85,6 +85,38 @@ export const dittoServerReasons = {
     PodsNotReady: {
       status: "False",
       meaning: "No DittoFS pod passes its readiness probe yet.",
+    },
+  },
+  ServerConfigured: {
+    Configured: {
+      status: "True",
+      event: "Normal",
+      eventReason: "ServerConfigured",
+      meaning:
+        "The server's stores, NFS/SMB adapters and every share of spec.shares are as the spec asks (status.shares lists them).",
+    },
+    WaitingForServer: {
+      status: "False",
+      meaning:
+        "No DittoFS pod is ready yet (or replicas is 0, or the S3 credentials Secret is missing): nothing to configure.",
+    },
+    ApiUnreachable: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "The pod is ready but its REST API (<name>-api) did not answer or failed (5xx); retried with backoff from 5 s to 5 min.",
+    },
+    LoginRefused: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "DittoFS refused the admin password of <name>-controlplane (edited by hand?). The same password is never sent again, so the account is not locked; restore the Secret's original value.",
+    },
+    ConfigRefused: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "DittoFS refused a store, share, user or adapter the spec asks for; the message is DittoFS's. Not sent again until the spec, a Secret or the pod changes.",
     },
   },
   Progressing: {

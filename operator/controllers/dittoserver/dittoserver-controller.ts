@@ -10,7 +10,9 @@ import { DittoServerResource, type DittoServer } from "../../generated/dittoserv
 import { finalizeDittoServer } from "./finalize-dittoserver.js";
 import { PerconaPGClusterResource, ServiceMonitorResource } from "./child-resources.js";
 import { secretsReadByServer } from "./render/index.js";
-import { reconcileDittoServer, reportDittoServer, type DittoServerRun } from "./reconcile-dittoserver.js";
+import { reconcileDittoServerWith, reportDittoServer, type DittoServerRun } from "./reconcile-dittoserver.js";
+import { RunSchedule } from "../../framework/run-schedule.js";
+import { ServerSessions } from "./server-api/server-sessions.js";
 import { dittoServerReasons } from "./condition-reasons.js";
 import { readyPolicyFor } from "./status.js";
 
@@ -33,14 +35,46 @@ export function serverOfPerconaCluster(cluster: KubernetesObject, cache: CacheRe
   return [`${namespace}/${instance}`];
 }
 
-export function dittoServerController(concurrency: number): ControllerOptions<DittoServer, DittoServerRun> {
+export interface DittoServerControllerOptions {
+  readonly concurrency: number;
+  /** In-cluster Service URL prefixes reached another way (an operator outside the cluster). */
+  readonly urlAliases?: ReadonlyMap<string, string>;
+  /** How often a configured server is compared with its spec again (drift repair); 120 s by default. */
+  readonly driftCheckSeconds?: number;
+  /** Timeout of one DittoFS REST call; 10 s by default. */
+  readonly apiTimeoutMs?: number;
+}
+
+export function dittoServerController(
+  options: DittoServerControllerOptions,
+): ControllerOptions<DittoServer, DittoServerRun> {
+  const sessions = new ServerSessions({ timeoutMs: options.apiTimeoutMs ?? 10_000 });
+  // An unreachable API is retried from 5 s doubling to 5 min; a configured server is checked for drift.
+  const schedule = new RunSchedule({
+    baseMs: 5_000,
+    capMs: 300_000,
+    driftCheckMs: (options.driftCheckSeconds ?? 120) * 1000,
+  });
+  const configure = {
+    sessions,
+    schedule,
+    ...(options.urlAliases === undefined ? {} : { urlAliases: options.urlAliases }),
+  };
   return {
     name: "dittoserver",
     resource: DittoServerResource,
     finalizer: DITTOSERVER_FINALIZER,
-    reconcile: reconcileDittoServer,
+    reconcile: reconcileDittoServerWith(configure),
     report: reportDittoServer,
-    finalize: finalizeDittoServer,
+    finalize: async (ctx) => {
+      const outcome = await finalizeDittoServer(ctx);
+      if (outcome.kind === "done") {
+        const key = objectKey(ctx.object);
+        sessions.forget(key);
+        schedule.forget(key);
+      }
+      return outcome;
+    },
     // The Percona cluster is no child kind (it holds the database, never pruned): it is watched below.
     // The ServiceMonitor's CRD is optional: unserved, it is neither written nor pruned (nor fails anything).
     children: [
@@ -60,6 +94,6 @@ export function dittoServerController(concurrency: number): ControllerOptions<Di
     ready: readyPolicyFor,
     // Children and referenced objects wake the server through the watches; this only catches what slipped.
     resyncSeconds: 600,
-    concurrency,
+    concurrency: options.concurrency,
   };
 }

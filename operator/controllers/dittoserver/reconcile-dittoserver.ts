@@ -14,6 +14,12 @@ import { renderDittoServer, secretsReadByServer, type DittoServerRendering } fro
 import type { PerconaPGCluster } from "./render/percona-cluster.js";
 import { resolveServerSettings } from "./settings.js";
 import {
+  runConfigureStep,
+  type ConfigureStepOptions,
+  type ConfigureStepResult,
+} from "./server-api/configure-step.js";
+import { serverConfiguredCondition, shareStatuses } from "./server-api/server-configured.js";
+import {
   computeDittoServerStatus,
   type DittoServerObservations,
   type ObservedStatefulSet,
@@ -31,6 +37,8 @@ export interface DittoServerRun {
   rendering: DittoServerRendering;
   applied: AppliedChildren;
   secretVersions: SecretVersions;
+  /** The configuration through the REST API, once the children are applied. */
+  serverConfig?: ConfigureStepResult;
 }
 
 type DittoServerContext = ReconcileContext<DittoServer, DittoServerRun>;
@@ -148,10 +156,33 @@ export function reportDittoServer(ctx: DittoServerContext, failure: RunFailure |
   ctx.status.perconaClusterName = status.perconaClusterName;
   for (const condition of status.conditions) ctx.setCondition(condition);
   for (const type of status.removedConditionTypes) ctx.removeCondition(type);
+  reportServerConfig(ctx, ctx.observed.serverConfig);
+}
+
+/** ServerConfigured and status.shares; a run that did not configure leaves the last ones standing. */
+function reportServerConfig(ctx: DittoServerContext, result: ConfigureStepResult | undefined): void {
+  if (!resolveServerSettings(ctx.object).manageServer) {
+    ctx.removeCondition("ServerConfigured");
+    delete ctx.status.shares;
+    return;
+  }
+  if (result === undefined) return;
+  const condition = serverConfiguredCondition(result.outcome);
+  if (condition !== undefined) ctx.setCondition(condition);
+  if (result.outcome.kind === "configured")
+    ctx.status.shares = shareStatuses(ctx.object, result.outcome.shares);
+}
+
+/** The sooner of what the children and the configuration step need. */
+function nextRun(ctx: DittoServerContext, run: DittoServerRun): Outcome {
+  const children = childrenNextRun(ctx, run);
+  const configMs = run.serverConfig?.requeueMs;
+  if (configMs === undefined) return children;
+  return children.kind === "requeue" && children.afterMs < configMs ? children : requeueAfter(configMs);
 }
 
 /** Missing pieces nothing wakes the server for quickly: look again after a while. */
-function nextRun(ctx: DittoServerContext, { applied, secretVersions }: DittoServerRun): Outcome {
+function childrenNextRun(ctx: DittoServerContext, { applied, secretVersions }: DittoServerRun): Outcome {
   if (applied.percona?.crdInstalled === false) return requeueAfter(CRD_NOT_INSTALLED_RECHECK_MS);
   // Installing the Prometheus Operator later creates the ServiceMonitor on the next look.
   if (observedServiceMonitor(ctx)?.crdInstalled === false) return requeueAfter(CRD_NOT_INSTALLED_RECHECK_MS);
@@ -174,7 +205,27 @@ async function announceConfigChange(ctx: DittoServerContext, run: DittoServerRun
   );
 }
 
-export async function reconcileDittoServer(ctx: DittoServerContext): Promise<Outcome> {
+/** A Normal Event listing what the configuration step wrote (first configuration, drift repair). */
+async function announceServerChanges(ctx: DittoServerContext, result: ConfigureStepResult): Promise<void> {
+  if (result.outcome.kind !== "configured" || result.outcome.changes.length === 0) return;
+  await ctx.event(
+    "Normal",
+    "ServerConfigChanged",
+    `DittoFS API: ${result.outcome.changes.join("; ")}`.slice(0, 1024),
+  );
+}
+
+/** The reconcile, with the sessions and schedule of the configuration step it keeps across runs. */
+export function reconcileDittoServerWith(
+  options: ConfigureStepOptions,
+): (ctx: DittoServerContext) => Promise<Outcome> {
+  return (ctx) => reconcileDittoServer(ctx, options);
+}
+
+async function reconcileDittoServer(
+  ctx: DittoServerContext,
+  options: ConfigureStepOptions,
+): Promise<Outcome> {
   const server = ctx.object;
   const controlPlane = await ensureControlPlaneSecret(ctx);
   const controlPlaneName = dittoServerNames.controlPlaneSecret(server);
@@ -193,8 +244,19 @@ export async function reconcileDittoServer(ctx: DittoServerContext): Promise<Out
   });
   const holdStatefulSet = Object.values(secretVersions).some((version) => version === undefined);
   const applied = await applyChildren(ctx, rendering, holdStatefulSet);
-  const run = { rendering, applied, secretVersions };
+  const run: DittoServerRun = { rendering, applied, secretVersions };
   Object.assign(ctx.observed, run);
   await announceConfigChange(ctx, run);
+  const statefulSet = holdStatefulSet
+    ? cachedStatefulSet(ctx)
+    : (applied.statefulSet ?? cachedStatefulSet(ctx));
+  run.serverConfig = await runConfigureStep(
+    ctx,
+    controlPlane.credentials.adminPassword,
+    statefulSet,
+    options,
+  );
+  ctx.observed.serverConfig = run.serverConfig;
+  await announceServerChanges(ctx, run.serverConfig);
   return nextRun(ctx, run);
 }

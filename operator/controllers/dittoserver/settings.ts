@@ -31,7 +31,17 @@ export const SPEC_DEFAULTS = {
   perconaStorageSize: "10Gi",
   perconaDatabaseName: "dittofs",
   perconaDeleteWithServer: false,
+  shareReadOnly: false,
+  shareSquash: "root_to_guest",
+  shareOwnerUid: 1000,
+  shareOwnerGid: 1000,
+  shareDefaultPermission: "none",
+  shareDeletionPolicy: "Retain",
+  serverApiManage: true,
 } as const;
+
+/** The share a DittoServer gets when spec.shares is absent (a seed manifest has none). */
+export const DEFAULT_SHARE = { name: "export", path: "/export" } as const;
 
 /** The DittoFS REST API port (DittoFS default; health probes and the api Service use it). */
 export const API_PORT = 8080;
@@ -71,6 +81,19 @@ export interface S3Settings {
   bucket?: string;
 }
 
+export type SquashMode = "root_to_guest" | "root_to_admin" | "all_to_guest" | "all_to_admin" | "none";
+
+/** One share of spec.shares with its defaults. */
+export interface ShareSettings {
+  name: string;
+  path: string;
+  readOnly: boolean;
+  squash: SquashMode;
+  owner: { uid: number; gid: number };
+  defaultPermission: "none" | "read" | "read-write";
+  deletionPolicy: "Retain" | "Delete";
+}
+
 /** A DittoServer spec with every default applied and every choice made. */
 export interface ServerSettings {
   name: string;
@@ -88,6 +111,9 @@ export interface ServerSettings {
     serviceMonitor?: { interval?: string; labels: Record<string, string> };
   };
   s3?: S3Settings;
+  /** spec.serverApi.manage: the operator configures stores, shares and adapters through the REST API. */
+  manageServer: boolean;
+  shares: ShareSettings[];
   database: DatabaseSettings;
   percona?: PerconaSettings;
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
@@ -215,6 +241,8 @@ export function resolveServerSettings(server: DittoServer): ServerSettings {
       ...resolveServiceMonitor(spec.metrics),
     },
     ...(s3 === undefined ? {} : { s3 }),
+    manageServer: spec.serverApi?.manage ?? SPEC_DEFAULTS.serverApiManage,
+    shares: resolveShares(server),
     database: resolveDatabase(server, percona),
     ...(percona === undefined ? {} : { percona }),
     ...(limits === undefined && requests === undefined
@@ -228,6 +256,25 @@ export function resolveServerSettings(server: DittoServer): ServerSettings {
     securityContext: spec.securityContext ?? {},
     podSecurityContext: spec.podSecurityContext ?? {},
   };
+}
+
+function resolveShares(server: DittoServer): ShareSettings[] {
+  const shares = server.spec.shares ?? [DEFAULT_SHARE];
+  return shares.map((share) => {
+    const given = share as NonNullable<DittoServer["spec"]["shares"]>[number];
+    return {
+      name: given.name,
+      path: given.path,
+      readOnly: given.readOnly ?? SPEC_DEFAULTS.shareReadOnly,
+      squash: given.squash ?? SPEC_DEFAULTS.shareSquash,
+      owner: {
+        uid: given.owner?.uid ?? SPEC_DEFAULTS.shareOwnerUid,
+        gid: given.owner?.gid ?? SPEC_DEFAULTS.shareOwnerGid,
+      },
+      defaultPermission: given.defaultPermission ?? SPEC_DEFAULTS.shareDefaultPermission,
+      deletionPolicy: given.deletionPolicy ?? SPEC_DEFAULTS.shareDeletionPolicy,
+    };
+  });
 }
 
 /** The ServiceMonitor settings, only when it is asked for together with metrics. */

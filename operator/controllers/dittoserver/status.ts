@@ -61,9 +61,15 @@ export interface ComputedDittoServerStatus {
 
 /** Which conditions Ready summarizes for `server` (the framework's ReadyPolicy shape). */
 export function readyPolicyFor(server: DittoServer): { positive: string[]; negative: string[] } {
-  const usesDatabase = resolveServerSettings(server).database.kind === "postgres";
+  const settings = resolveServerSettings(server);
+  const usesDatabase = settings.database.kind === "postgres";
   return {
-    positive: ["ConfigReady", ...(usesDatabase ? ["DatabaseReady"] : []), "Available"],
+    positive: [
+      "ConfigReady",
+      ...(usesDatabase ? ["DatabaseReady"] : []),
+      "Available",
+      ...(settings.manageServer ? ["ServerConfigured"] : []),
+    ],
     negative: ["Progressing"],
   };
 }

@@ -10,7 +10,7 @@ import { TorrentResource } from "../../generated/torrent.js";
 import { mediaStackConditionTypes, mediaStackReasons } from "./condition-reasons.js";
 import { finalizeMediaStack } from "./finalize-mediastack.js";
 import { reconcileMediaStack } from "./reconcile-mediastack.js";
-import { WiringSchedule } from "./wiring/wiring-schedule.js";
+import { RunSchedule } from "../../framework/run-schedule.js";
 import { wiringKey } from "./wiring/wiring-step.js";
 import {
   deletingStacksOfTorrent,
@@ -47,7 +47,7 @@ function ownLoginBackoffs(): (url: string) => LoginBackoff {
 
 export function mediaStackController(options: MediaStackControllerOptions): ControllerOptions<MediaStack> {
   const resyncSeconds = options.resyncSeconds ?? 600;
-  const schedule = new WiringSchedule({
+  const schedule = new RunSchedule({
     ...(options.wiringRetry ?? { baseMs: 5_000, capMs: 300_000 }),
     driftCheckMs: resyncSeconds * 1000,
   });

@@ -24,6 +24,8 @@ import { parseAllDocuments } from "yaml";
 import { loadConfig } from "../../../operator/config/operator-config.js";
 import { startOperator, type RunningOperator } from "../../../operator/main.js";
 import type { DittoServer, DittoServerSpec } from "../../../operator/generated/dittoserver.js";
+import { startDfsFleet, type DfsFleet } from "./dfs-fleet.js";
+import { builtDfsBinary } from "./real-dfs-support.js";
 import { apiStatusCode, testBinaries, testCluster, testKubeconfigPath, waitFor } from "../support/cluster.js";
 
 export const kubeConfig = testCluster();
@@ -36,16 +38,38 @@ export const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePa
 
 type Condition = NonNullable<NonNullable<DittoServer["status"]>["conditions"]>[number];
 
-/** The whole operator (every controller), as main.ts starts it, on loopback and without leader election. */
-export function startTestOperator(): Promise<RunningOperator> {
+export interface TestOperator extends RunningOperator {
+  /** The real dfs pods behind the DittoServers this operator configured. */
+  fleet: DfsFleet;
+}
+
+/**
+ * The whole operator (every controller), as main.ts starts it, on loopback and without leader
+ * election; every DittoServer it configures is served by a real dfs pod of the fleet.
+ */
+export async function startTestOperator(env: Record<string, string> = {}): Promise<TestOperator> {
+  const binary = builtDfsBinary();
+  if (binary === undefined) throw new Error("dfs is not built: run `npm run cluster:build`");
+  const fleet = await startDfsFleet(kubeConfig, binary);
   const config = loadConfig({
     MEDIAPLANE_LEADER_ELECTION: "false",
     MEDIAPLANE_PROBE_HOST: "127.0.0.1",
     MEDIAPLANE_PROBE_PORT: "0",
     MEDIAPLANE_LOG_LEVEL: "warn",
     MEDIAPLANE_LOG_FORMAT: "console",
+    MEDIAPLANE_SERVICE_URL_ALIASES: `${fleet.alias[0]}=${fleet.alias[1]}`,
+    ...env,
   });
-  return startOperator(config, kubeConfig);
+  const running = await startOperator(config, kubeConfig);
+  return {
+    ...running,
+    fleet,
+    stop: async () => {
+      const stopped = await running.stop();
+      await fleet.stop();
+      return stopped;
+    },
+  };
 }
 
 /** Every document of samples/dittoserver/<file>. */
@@ -127,13 +151,18 @@ export function waitForServer(
   check: (server: DittoServer) => boolean,
   timeoutMs = 60_000,
 ): Promise<DittoServer> {
+  let last = "no status yet";
   return waitFor(
     async () => {
       const server = await getServer(namespace, name);
+      const conditions = server.status?.conditions ?? [];
+      last = conditions.map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`).join("; ") || last;
       return check(server) ? server : undefined;
     },
     { what: `DittoServer ${namespace}/${name}: ${what}`, timeoutMs, intervalMs: 200 },
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n  last conditions: ${last}`);
+  });
 }
 
 /** Ready=True for the current generation (observedGeneration caught up). */

@@ -75,7 +75,7 @@ function renderedChildResources(): ResourceType[] {
     ...(mediaStackController({ concurrency: 1 }).children ?? []),
     // The stack's cluster-scoped volume, applied without an owner reference.
     builtinResources.PersistentVolume,
-    ...(dittoServerController(1).children ?? []),
+    ...(dittoServerController({ concurrency: 1 }).children ?? []),
     // The DittoServer's create-once control-plane Secret and its Percona cluster.
     builtinResources.Secret,
     PerconaPGClusterResource,

@@ -71,12 +71,19 @@ test("a Percona cluster wakes the server named by its instance label, if that se
   assert.deepEqual(serverOfPerconaCluster(cluster(undefined), cache), []);
 });
 
-test("the Ready policy counts DatabaseReady only for servers on PostgreSQL", () => {
-  const ready = dittoServerController(1).ready;
+test("the Ready policy counts DatabaseReady only on PostgreSQL, ServerConfigured only when managed", () => {
+  const ready = dittoServerController({ concurrency: 1 }).ready;
   assert.equal(typeof ready, "function");
   if (typeof ready !== "function") return;
-  assert.deepEqual(ready(plain).positive, ["ConfigReady", "Available"]);
-  assert.deepEqual(ready(percona).positive, ["ConfigReady", "DatabaseReady", "Available"]);
+  assert.deepEqual(ready(plain).positive, ["ConfigReady", "Available", "ServerConfigured"]);
+  assert.deepEqual(ready(percona).positive, [
+    "ConfigReady",
+    "DatabaseReady",
+    "Available",
+    "ServerConfigured",
+  ]);
+  const unmanaged = { ...plain, spec: { ...plain.spec, serverApi: { manage: false } } };
+  assert.deepEqual(ready(unmanaged).positive, ["ConfigReady", "Available"]);
 });
 
 test("the reason table announces what a person must see, once per change of status or reason", () => {

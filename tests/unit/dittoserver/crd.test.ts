@@ -105,6 +105,13 @@ test("the schema's defaults are the ones the renderers apply", () => {
     perconaStorageSize: property("percona.storageSize").default,
     perconaDatabaseName: property("percona.databaseName").default,
     perconaDeleteWithServer: property("percona.deleteWithServer").default,
+    shareReadOnly: property("shares").items?.properties?.readOnly?.default,
+    shareSquash: property("shares").items?.properties?.squash?.default,
+    shareOwnerUid: property("shares").items?.properties?.owner?.properties?.uid?.default,
+    shareOwnerGid: property("shares").items?.properties?.owner?.properties?.gid?.default,
+    shareDefaultPermission: property("shares").items?.properties?.defaultPermission?.default,
+    shareDeletionPolicy: property("shares").items?.properties?.deletionPolicy?.default,
+    serverApiManage: property("serverApi.manage").default,
   };
   assert.deepEqual(defaults, { ...SPEC_DEFAULTS });
   assert.equal(property("image").default, DEFAULT_DITTOFS_IMAGE);

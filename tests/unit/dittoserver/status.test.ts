@@ -62,7 +62,7 @@ test("a ready SQLite server is Running with every condition settled and no Datab
   });
   assert.deepEqual(status.removedConditionTypes, ["DatabaseReady", "ServiceMonitorReady"]);
   assert.deepEqual(readyPolicyFor(sqliteServer), {
-    positive: ["ConfigReady", "Available"],
+    positive: ["ConfigReady", "Available", "ServerConfigured"],
     negative: ["Progressing"],
   });
 });
@@ -82,7 +82,12 @@ test("while the Percona cluster initializes the pods wait and the status says so
     Progressing: "True/WaitingForDatabase",
   });
   assert.match(status.conditions.find(({ type }) => type === "DatabaseReady")?.message ?? "", /initializing/);
-  assert.deepEqual(readyPolicyFor(perconaServer).positive, ["ConfigReady", "DatabaseReady", "Available"]);
+  assert.deepEqual(readyPolicyFor(perconaServer).positive, [
+    "ConfigReady",
+    "DatabaseReady",
+    "Available",
+    "ServerConfigured",
+  ]);
 });
 
 test("a ready Percona cluster whose user Secret is not written yet is still waited for", () => {
@@ -198,6 +203,7 @@ test("every reason in the table is CamelCase, means something and names one cond
         "ConfigReady",
         "DatabaseReady",
         "Progressing",
+        "ServerConfigured",
         "ServiceMonitorReady",
         "Finalizing",
       ].includes(condition),

@@ -16,7 +16,7 @@ import {
 import { failureOutcome } from "../../../operator/controllers/mediastack/wiring/link-outcome.js";
 import { plannedLinks, wiringLinks } from "../../../operator/controllers/mediastack/wiring/links.js";
 import { visibleFieldsMatch } from "../../../operator/controllers/mediastack/wiring/owned-provider.js";
-import { WiringSchedule } from "../../../operator/controllers/mediastack/wiring/wiring-schedule.js";
+import { RunSchedule } from "../../../operator/framework/run-schedule.js";
 import {
   appWired,
   computeWiredCondition,
@@ -153,7 +153,7 @@ test("Wired names a failure before a wait, lists every open link, and is WiringD
 });
 
 test("an unfinished wiring backs off exponentially to the cap and starts over once wired", () => {
-  const schedule = new WiringSchedule({ baseMs: 100, capMs: 1_000, driftCheckMs: 60_000 }, () => 0);
+  const schedule = new RunSchedule({ baseMs: 100, capMs: 1_000, driftCheckMs: 60_000 }, () => 0);
   assert.deepEqual(
     [1, 2, 3, 4, 5].map(() => schedule.ran("uid", "inputs", false)),
     [100, 200, 400, 800, 1_000],
@@ -166,7 +166,7 @@ test("an unfinished wiring backs off exponentially to the cap and starts over on
 
 test("the wiring runs when due, not on every reconcile: inputs changed, backoff over, or drift check", () => {
   let now = 0;
-  const schedule = new WiringSchedule({ baseMs: 100, capMs: 1_000, driftCheckMs: 60_000 }, () => now);
+  const schedule = new RunSchedule({ baseMs: 100, capMs: 1_000, driftCheckMs: 60_000 }, () => now);
   assert.equal(schedule.waitBeforeRun("uid", "a"), undefined, "never ran: due");
   schedule.ran("uid", "a", true);
   now = 59_000;

@@ -13,7 +13,7 @@ import type { LinkOutcome } from "./link-outcome.js";
 import { createHash } from "node:crypto";
 import { appCatalog, type AppName } from "../catalog.js";
 import { plannedLinks } from "./links.js";
-import type { WiringSchedule } from "./wiring-schedule.js";
+import type { RunSchedule } from "../../../framework/run-schedule.js";
 import { wireStack, type WiringOptions, type WiringReport } from "./wire-stack.js";
 import { appWired, computeWiredCondition } from "./wired-condition.js";
 
@@ -22,11 +22,11 @@ interface WiringStatus {
 }
 
 export interface WiringStepOptions extends WiringOptions {
-  readonly schedule: WiringSchedule;
+  readonly schedule: RunSchedule;
 }
 
 /**
- * Runs the wiring when it is due (see WiringSchedule) and reports it; between runs the last report
+ * Runs the wiring when it is due (see RunSchedule) and reports it; between runs the last report
  * stands. Returns when to look again.
  */
 export async function runWiringStep(
