@@ -10,6 +10,11 @@ export interface Adapter {
   readonly port: number;
 }
 
+export interface StoreHealth {
+  readonly healthy: boolean;
+  readonly details?: string;
+}
+
 export interface MetadataStore {
   readonly name: string;
   readonly type: string;

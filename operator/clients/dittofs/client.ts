@@ -13,6 +13,7 @@ import type {
   Share,
   ShareNfsConfig,
   SharePermission,
+  StoreHealth,
   User,
 } from "./api-types.js";
 import {
@@ -108,6 +109,14 @@ export class DittoFsClient {
     await this.call("PUT", `/api/v1/store/block/${kind}/${encodeURIComponent(name)}`, {
       config: JSON.stringify(config),
     });
+  }
+
+  /** A fresh check by DittoFS itself (for S3: the bucket reached with the store's credentials). */
+  async blockStoreHealth(kind: BlockStoreKind, name: string): Promise<StoreHealth> {
+    return (await this.call(
+      "GET",
+      `/api/v1/store/block/${kind}/${encodeURIComponent(name)}/health`,
+    )) as StoreHealth;
   }
 
   listUsers(): Promise<User[]> {

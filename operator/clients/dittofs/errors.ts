@@ -33,3 +33,8 @@ export function problemDetail(data: unknown): string {
   }
   return typeof data === "string" && data !== "" ? data.slice(0, 512) : "no detail";
 }
+
+/** DittoFS has the store but its own check fails (for S3: bucket, endpoint or credentials). */
+export class DittoFsStoreUnhealthyError extends Error {
+  override readonly name = "DittoFsStoreUnhealthyError";
+}

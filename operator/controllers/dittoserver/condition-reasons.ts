@@ -112,6 +112,12 @@ export const dittoServerReasons = {
       meaning:
         "DittoFS refused the admin password of <name>-controlplane (edited by hand?). The same password is never sent again, so the account is not locked; restore the Secret's original value.",
     },
+    RemoteStoreUnhealthy: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "DittoFS's own check of the S3 remote store fails (bucket missing, wrong endpoint or region, or credentials refused); no share is put on it. Retried with backoff from 5 s to 5 min.",
+    },
     ConfigRefused: {
       status: "False",
       event: "Warning",

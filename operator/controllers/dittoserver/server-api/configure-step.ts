@@ -6,6 +6,7 @@ import { aliasedUrl } from "../../../clients/service-url-aliases.js";
 import {
   DittoFsLoginRefusedError,
   DittoFsRefusedError,
+  DittoFsStoreUnhealthyError,
   DittoFsUnreachableError,
 } from "../../../clients/dittofs/errors.js";
 import type { ReconcileContext } from "../../../framework/context.js";
@@ -28,6 +29,7 @@ export type ServerConfigOutcome =
   | { kind: "unreachable"; message: string }
   | { kind: "loginRefused"; message: string }
   | { kind: "refused"; message: string }
+  | { kind: "remoteStoreUnhealthy"; message: string }
   /** Not due (see RunSchedule): the last outcome stands. */
   | { kind: "unchanged" };
 
@@ -154,6 +156,13 @@ export async function runConfigureStep(
       options.sessions.markConfigRefused(key, inputs);
       options.schedule.forget(key);
       return { outcome: { kind: "refused", message: error.message } };
+    }
+    if (error instanceof DittoFsStoreUnhealthyError) {
+      const s3 = settings.s3;
+      const hint =
+        s3 === undefined ? "" : `; check s3.bucket, s3.region and the keys in Secret ${s3.secretName}`;
+      const requeueMs = options.schedule.ran(key, inputs, false);
+      return { outcome: { kind: "remoteStoreUnhealthy", message: `${error.message}${hint}` }, requeueMs };
     }
     if (error instanceof DittoFsUnreachableError) {
       const requeueMs = options.schedule.ran(key, inputs, false);

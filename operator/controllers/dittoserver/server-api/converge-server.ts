@@ -6,7 +6,7 @@ import type { DittoFsClient } from "../../../clients/dittofs/client.js";
 import type { Adapter, Share } from "../../../clients/dittofs/api-types.js";
 import type { DesiredAdapter, DesiredServerConfig, DesiredShare, DesiredStore } from "./desired-config.js";
 import type { BlockStoreKind } from "../../../clients/dittofs/api-types.js";
-import { DittoFsRefusedError } from "../../../clients/dittofs/errors.js";
+import { DittoFsRefusedError, DittoFsStoreUnhealthyError } from "../../../clients/dittofs/errors.js";
 
 /** Runs `write`, naming what it was for when DittoFS refuses it ("creating share /b: ..."). */
 async function attempt(what: string, write: () => Promise<void>): Promise<void> {
@@ -226,8 +226,18 @@ export async function convergeServer(
   await convergeAdapters(client, desired.adapters, changes);
   await ensureMetadataStore(client, desired.metadataStore, changes);
   await ensureBlockStore(client, "local", desired.localBlockStore, changes, false);
-  if (desired.remoteBlockStore !== undefined) {
-    await ensureBlockStore(client, "remote", desired.remoteBlockStore, changes, options.s3CredentialsChanged);
+  const remote = desired.remoteBlockStore;
+  if (remote !== undefined) {
+    await ensureBlockStore(client, "remote", remote, changes, options.s3CredentialsChanged);
+    // No share is put on a bucket DittoFS cannot reach: the condition says why, and it is retried.
+    const health = await client.blockStoreHealth("remote", remote.name);
+    if (!health.healthy) {
+      throw new DittoFsStoreUnhealthyError(
+        `DittoFS cannot use S3 bucket ${String(remote.config.bucket)}` +
+          `${remote.config.endpoint === undefined ? "" : ` at ${String(remote.config.endpoint)}`}: ` +
+          `${health.details ?? "no detail"}`,
+      );
+    }
   }
   await ensureOwners(client, desired, changes);
   const existing = await client.listShares();

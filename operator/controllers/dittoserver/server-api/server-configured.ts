@@ -46,5 +46,7 @@ export function serverConfiguredCondition(
       return dittoServerCondition("LoginRefused", outcome.message);
     case "refused":
       return dittoServerCondition("ConfigRefused", outcome.message);
+    case "remoteStoreUnhealthy":
+      return dittoServerCondition("RemoteStoreUnhealthy", outcome.message);
   }
 }
