@@ -22,6 +22,8 @@ import { TorrentResource, type Torrent } from "../../operator/generated/torrent.
 import { startOperator } from "../../operator/main.js";
 import { startQbittorrent } from "../cluster/qbittorrent.js";
 import { provideVolumes } from "../integration/dittoserver/dittoserver-support.js";
+import { startDfsFleet } from "../integration/dittoserver/dfs-fleet.js";
+import { builtDfsBinary } from "../integration/dittoserver/real-dfs-support.js";
 import { provisionConfigVolumes } from "../integration/mediastack/stack-support.js";
 import {
   createTestNamespace,
@@ -108,6 +110,11 @@ test("DittoServer → MediaStack → Torrents come up in order and tear down to 
     },
   });
   const inClusterUrl = `http://home-qbittorrent.${namespace}.svc.cluster.local:8080`;
+  // The DittoServer's pod is a real dfs run by the fleet; the operator configures it through its API.
+  const dfs = builtDfsBinary();
+  assert.ok(dfs, "dfs is built (npm test builds it first)");
+  const fleet = await startDfsFleet(testCluster(), dfs);
+  t.after(() => fleet.stop());
   const operator = await startOperator(
     loadConfig({
       MEDIAPLANE_LEADER_ELECTION: "false",
@@ -115,7 +122,7 @@ test("DittoServer → MediaStack → Torrents come up in order and tear down to 
       MEDIAPLANE_PROBE_PORT: "0",
       MEDIAPLANE_LOG_LEVEL: "error",
       MEDIAPLANE_TORRENT_POLL_SECONDS: "1",
-      MEDIAPLANE_QBITTORRENT_URL_ALIASES: `${inClusterUrl}=${qbittorrent.url}`,
+      MEDIAPLANE_SERVICE_URL_ALIASES: `${fleet.alias[0]}=${fleet.alias[1]},${inClusterUrl}=${qbittorrent.url}`,
     }),
     testCluster(),
   );
@@ -154,6 +161,10 @@ test("DittoServer → MediaStack → Torrents come up in order and tear down to 
     fileService.spec?.clusterIP,
     "the PV mounts the file Service's ClusterIP",
   );
+  const served = await api.get<DittoServer>(DittoServerResource, namespace, "storage");
+  const share = served.status?.shares?.find((s) => s.inSpec);
+  assert.equal(share?.served, true, "the DittoServer serves its default share");
+  assert.equal(volume.spec?.nfs?.path, share?.path, "the PV mounts the path DittoFS exports");
   assert.match(kubectl("describe", "mediastack", "home", "-n", namespace), /StorageReady[\s\S]*storage/);
 
   // The Torrents use the stack's qBittorrent and are owned by the stack.

@@ -1,5 +1,5 @@
-// Reads, from the cache only, whether the DittoServer a stack names is Ready and where its NFS
-// Service listens (ClusterIP: kubelet mounts from the node, where cluster DNS rarely resolves).
+// Reads, from the cache only, whether the DittoServer a stack names is Ready and serves the stack's
+// path, and where its NFS Service listens (ClusterIP: kubelet mounts from the node, where cluster DNS rarely resolves).
 import type { V1Service } from "@kubernetes/client-node";
 import type { CacheReader } from "../../framework/context.js";
 import { builtinResources } from "../../framework/resource.js";
@@ -33,10 +33,28 @@ function nfsPort(service: V1Service): number | undefined {
   return (ports.find((port) => port.name === "nfs") ?? ports[0])?.port;
 }
 
+/**
+ * Why the server does not serve `path` yet, from its status.shares; undefined when it does, or when the
+ * operator does not configure it (spec.serverApi.manage false: the user manages its shares).
+ */
+function shareNotServed(server: DittoServer, path: string): string | undefined {
+  if (server.spec.serverApi?.manage === false) return undefined;
+  const shares = server.status?.shares ?? [];
+  if (shares.some((share) => share.path === path && share.served === true && share.inSpec === true)) {
+    return undefined;
+  }
+  const served = shares.filter((share) => share.served === true).map((share) => share.path);
+  return (
+    `it does not serve ${path} yet (its shares: ${served.length === 0 ? "none" : served.join(", ")}; ` +
+    "add the path to its spec.shares)"
+  );
+}
+
 export function observeDittoServer(
   cache: CacheReader,
   namespace: string,
   name: string,
+  path: string,
 ): DittoServerObservation {
   const server = cache.get<DittoServer>(DittoServerResource, namespace, name);
   if (!server) return { observed: { found: false, ready: false } };
@@ -47,6 +65,8 @@ export function observeDittoServer(
       : "it has no Ready condition yet";
     return { observed: { found: true, ready: false, message } };
   }
+  const notServed = shareNotServed(server, path);
+  if (notServed !== undefined) return { observed: { found: true, ready: false, message: notServed } };
   const serviceName = dittoServerFileServiceName(name);
   const service = cache.get<V1Service>(builtinResources.Service, namespace, serviceName);
   const clusterIP = service?.spec?.clusterIP;

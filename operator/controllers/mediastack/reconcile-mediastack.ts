@@ -44,7 +44,7 @@ function refuseInvalidSpec(stack: MediaStack): void {
 function observeDittoServerOf(ctx: ReconcileContext<MediaStack>): DittoServerObservation | undefined {
   const source = resolveDataSource(ctx.object.spec);
   if (source.kind !== "dittoServer") return undefined;
-  return observeDittoServer(ctx.cache, stackIdentity(ctx.object).namespace, source.name);
+  return observeDittoServer(ctx.cache, stackIdentity(ctx.object).namespace, source.name, source.path);
 }
 
 /** A Normal Event when the stack stops waiting for its DittoServer and mounts it (once, on that transition). */

@@ -83,7 +83,13 @@ after(async () => {
   await removePerconaCrd();
 });
 
-const [perconaSample] = sampleDocuments("with-percona.yaml") as [DittoServer];
+const [sample] = sampleDocuments("with-percona.yaml") as [DittoServer];
+/**
+ * No PostgreSQL runs here (the Percona operator is played by the test), so no dfs can start on these
+ * servers: the operator is told to leave their REST configuration alone (serves-files.test.ts tests it).
+ */
+const unmanaged = { serverApi: { manage: false } } as const;
+const perconaSample: DittoServer = { ...sample, spec: { ...sample.spec, ...unmanaged } };
 const sampleVolumes = { metadata: "10Gi", cache: "5Gi", content: "50Gi" };
 
 test("without Percona's CRD the server says to install it; once installed the database comes up", async (t) => {
@@ -186,6 +192,7 @@ test("with deleteWithServer the Percona cluster is owned and deleted with the se
   const created = dittoServer(name, {
     storage: { metadataSize: "1Gi" },
     percona: { enabled: true, deleteWithServer: true },
+    ...unmanaged,
   });
   await createIn(namespace, created);
   const owned = await waitFor(() => getCluster(namespace, cluster), {

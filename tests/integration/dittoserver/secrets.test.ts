@@ -1,12 +1,13 @@
 // Referenced Secrets on the real test cluster: a missing S3 Secret is a visible, named wait (not a
 // crash), its creation wakes the server through the Secret watch, and a running pod is never rolled
-// onto a Secret that went missing.
+// onto a Secret that went missing. The Secret points at a real S3 server (versitygw) with the sample's bucket.
 import assert from "node:assert/strict";
 import { MISSING_SECRET_RECHECK_MS } from "../../../operator/controllers/dittoserver/reconcile-dittoserver.js";
 import { after, before, test } from "node:test";
 import type { V1Secret } from "@kubernetes/client-node";
 import type { RunningOperator } from "../../../operator/main.js";
 import { createTestNamespace } from "../support/cluster.js";
+import { startS3Server, type S3Server } from "../../cluster/s3-server.js";
 import {
   conditionOf,
   core,
@@ -24,16 +25,29 @@ import {
 } from "./dittoserver-support.js";
 
 let running: RunningOperator;
+let s3: S3Server;
+let s3Secret: V1Secret;
+
+const [sampleSecret, s3Server] = sampleDocuments("with-s3.yaml") as [
+  V1Secret,
+  { metadata: { name: string }; spec: { s3: { region: string; bucket: string } } },
+];
 
 before(async () => {
+  s3 = await startS3Server({ region: s3Server.spec.s3.region });
+  await s3.createBucket(s3Server.spec.s3.bucket);
+  // The sample's Secret with the real server's keys and endpoint in place of its placeholders.
+  s3Secret = {
+    ...sampleSecret,
+    stringData: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, endpoint: s3.endpoint },
+  };
   running = await startTestOperator();
 });
 
 after(async () => {
-  await running.stop();
+  await running?.stop();
+  await s3?.stop();
 });
-
-const [s3Secret, s3Server] = sampleDocuments("with-s3.yaml") as [V1Secret, { metadata: { name: string } }];
 
 test("a missing S3 Secret shows ConfigReady=False naming it; creating it makes the server Ready at once", async (t) => {
   const namespace = await createTestNamespace(t);

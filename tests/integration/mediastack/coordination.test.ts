@@ -54,14 +54,18 @@ function qbittorrentStack(namespace: string, data: MediaStack["spec"]["storage"]
   };
 }
 
-/** Writes the DittoServer's Ready condition the way its controller would (status subresource). */
-async function setDittoServerReady(namespace: string, ready: boolean): Promise<void> {
+/**
+ * Writes the DittoServer's Ready condition and the shares it serves the way its controller would
+ * (status subresource).
+ */
+async function setDittoServerReady(namespace: string, ready: boolean, shares = ["/export"]): Promise<void> {
   await api.patch(
     DittoServerResource,
     namespace,
     "library",
     {
       status: {
+        shares: shares.map((path) => ({ path, served: true, inSpec: true })),
         conditions: [
           {
             type: "Ready",
@@ -129,7 +133,21 @@ test("dittoServerRef: the stack waits for the DittoServer, mounts its file Servi
     false,
   );
 
-  // Ready, but no file Service yet: still waiting, and the message says for what.
+  // Ready, but not serving the stack's path (/export): still waiting, and the message says for what.
+  await setDittoServerReady(namespace, true, ["/other"]);
+  const noShare = await waitForCondition(
+    namespace,
+    "arr",
+    "StorageReady",
+    (c) => c.reason === "WaitingForDittoServer" && c.message.includes("does not serve /export"),
+    "waiting for the share",
+  );
+  assert.match(
+    conditionOf(noShare, "StorageReady")?.message ?? "",
+    /its shares: \/other; add the path to its spec\.shares/,
+  );
+
+  // Ready and serving /export, but no file Service yet: still waiting, and the message says for what.
   await setDittoServerReady(namespace, true);
   await waitForCondition(
     namespace,

@@ -158,9 +158,10 @@ export async function runConfigureStep(
       return { outcome: { kind: "refused", message: error.message } };
     }
     if (error instanceof DittoFsStoreUnhealthyError) {
-      const s3 = settings.s3;
-      const hint =
-        s3 === undefined ? "" : `; check s3.bucket, s3.region and the keys in Secret ${s3.secretName}`;
+      // The store holds these credentials now: the next try writes them again only if the Secret changes.
+      if (s3.version !== undefined) options.sessions.recordS3Version(key, s3.version);
+      const secretName = settings.s3?.secretName ?? "";
+      const hint = `; check s3.bucket, s3.region and the keys in Secret ${secretName}`;
       const requeueMs = options.schedule.ran(key, inputs, false);
       return { outcome: { kind: "remoteStoreUnhealthy", message: `${error.message}${hint}` }, requeueMs };
     }
