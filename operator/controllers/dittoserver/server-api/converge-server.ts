@@ -232,9 +232,9 @@ export async function convergeServer(
     // No share is put on a bucket DittoFS cannot reach: the condition says why, and it is retried.
     const health = await client.blockStoreHealth("remote", remote.name);
     if (!health.healthy) {
+      const { bucket, endpoint } = remote.config as { bucket: string; endpoint?: string };
       throw new DittoFsStoreUnhealthyError(
-        `DittoFS cannot use S3 bucket ${String(remote.config.bucket)}` +
-          `${remote.config.endpoint === undefined ? "" : ` at ${String(remote.config.endpoint)}`}: ` +
+        `DittoFS cannot use S3 bucket ${bucket}${endpoint === undefined ? "" : ` at ${endpoint}`}: ` +
           `${health.details ?? "no detail"}`,
       );
     }
