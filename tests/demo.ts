@@ -10,6 +10,8 @@ import { startControlPlane } from "./cluster/control-plane.js";
 import { startDemoProvisioner } from "./cluster/demo-provisioner.js";
 import { stopOnProcessExit } from "./cluster/exit-cleanup.js";
 import { startQbittorrent } from "./cluster/qbittorrent.js";
+import { startDfsFleet } from "./integration/dittoserver/dfs-fleet.js";
+import { builtDfsBinary } from "./integration/dittoserver/real-dfs-support.js";
 
 const repoRoot = join(import.meta.dirname, "..");
 const namespace = "media";
@@ -43,6 +45,11 @@ const kubeConfig = cluster.kubeConfig();
 // process: the demo's qbittorrent-nox stands in for it, with the stack's credentials Secret made
 // from its user, and the operator (outside the cluster) reaches the stack's Service URL through an alias.
 const stackQbittorrentUrl = `http://home-qbittorrent.${namespace}.svc.cluster.local:8080`;
+// The DittoServer's pod is a real dfs the fleet runs (kwok runs none); the operator configures it.
+const dfs = builtDfsBinary();
+if (dfs === undefined) throw new Error("dfs is not built: run npm run cluster:build");
+const fleet = await startDfsFleet(kubeConfig, dfs);
+stopOnProcessExit({ killNow: () => undefined, stop: () => fleet.stop() });
 const operator = await startOperator(
   loadConfig({
     MEDIAPLANE_LEADER_ELECTION: "true",
@@ -52,7 +59,7 @@ const operator = await startOperator(
     MEDIAPLANE_LOG_FORMAT: "console",
     MEDIAPLANE_LOG_LEVEL: process.env.MEDIAPLANE_LOG_LEVEL ?? "warn",
     MEDIAPLANE_TORRENT_POLL_SECONDS: "2",
-    MEDIAPLANE_QBITTORRENT_URL_ALIASES: `${stackQbittorrentUrl}=${qbittorrent.url}`,
+    MEDIAPLANE_SERVICE_URL_ALIASES: `${fleet.aliasFor(namespace, "storage").join("=")},${stackQbittorrentUrl}=${qbittorrent.url}`,
     QBITTORRENT_URL: qbittorrent.url,
     QBITTORRENT_USERNAME: qbittorrent.username,
     QBITTORRENT_PASSWORD: qbittorrent.password,

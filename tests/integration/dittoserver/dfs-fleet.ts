@@ -7,8 +7,13 @@ import { freeLoopbackPorts } from "../../cluster/loopback-ports.js";
 import { runDfsPod, type DfsPod } from "./dfs-pod.js";
 
 export interface DfsFleet {
-  /** The alias for MEDIAPLANE_SERVICE_URL_ALIASES: every in-cluster URL goes to the fleet. */
+  /**
+   * The alias for MEDIAPLANE_SERVICE_URL_ALIASES that sends every URL to the fleet (for operators that
+   * call nothing else outside the cluster without a longer alias of its own).
+   */
   readonly alias: readonly [from: string, to: string];
+  /** The alias for one DittoServer's <name>-api only. */
+  aliasFor(namespace: string, name: string): readonly [from: string, to: string];
   /** The pod of namespace/name, once the operator has called its API. */
   pod(namespace: string, name: string): DfsPod | undefined;
   stop(): Promise<void>;
@@ -68,6 +73,10 @@ export async function startDfsFleet(kubeConfig: KubeConfig, binary: string): Pro
   const { port } = front.address() as AddressInfo;
   return {
     alias: ["http://", `http://127.0.0.1:${port}/`],
+    aliasFor: (namespace, name) => {
+      const host = `${name}-api.${namespace}.svc.cluster.local:8080`;
+      return [`http://${host}`, `http://127.0.0.1:${port}/${host}`];
+    },
     pod: (namespace, name) => started.get(`${namespace}/${name}`),
     stop: async () => {
       front.closeAllConnections();
