@@ -55,12 +55,20 @@ export interface RealNodeStart {
   readonly timeoutMs: number;
 }
 
-/** The line that says why a component died: its last fatal, else error, else last line (300 chars). */
+/**
+ * The line that says why a component died: the CLI's own exit line ("containerd: failed to ..."),
+ * else its last fatal, else error, else last line (300 chars). Goroutines still logging while the
+ * CLI exits can put info lines after the exit line, so the last line alone is not enough.
+ */
 function lastLogLine(components: ComponentSet, name: ComponentName): string {
-  const lines = (components.get(name)?.logTail(40) ?? "").split("\n");
+  const lines = (components.get(name)?.logTail(40) ?? "").split("\n").filter((line) => line !== "");
   const pick = (pattern: RegExp): string | undefined => lines.filter((line) => pattern.test(line)).at(-1);
   const line =
-    pick(/level=fatal|^F\d{4} |\[FATAL\]/) ?? pick(/level=error|^E\d{4} |\[ERROR\]/) ?? lines.at(-1) ?? "";
+    pick(new RegExp(`^${name}: `)) ??
+    pick(/level=fatal|^F\d{4} |\[FATAL\]/) ??
+    pick(/level=error|^E\d{4} |\[ERROR\]/) ??
+    lines.at(-1) ??
+    "";
   return line.slice(0, 300);
 }
 
