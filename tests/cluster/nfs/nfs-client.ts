@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { waitFor } from "../polling.js";
 
 const run = promisify(execFile);
 const source = fileURLToPath(new URL("./nfs-link.c", import.meta.url));
@@ -88,6 +89,14 @@ export async function nfsList(target: NfsTarget, path = ""): Promise<string[]> {
     .split("\n")
     .map((line) => line.trim().split(/\s+/).at(-1) ?? "")
     .filter((name) => name !== "" && name !== "." && name !== "..");
+}
+
+/** Waits until the export answers a listing (an adapter moved to a new port restarts its listener). */
+export async function waitForExport(target: NfsTarget): Promise<void> {
+  await waitFor(() => nfsList(target).then(() => true), {
+    what: `NFS export ${target.exportPath} on port ${target.port}`,
+    timeoutMs: 30_000,
+  });
 }
 
 export async function nfsLink(target: NfsTarget, existing: string, link: string): Promise<void> {

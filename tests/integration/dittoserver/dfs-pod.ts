@@ -3,14 +3,13 @@
 import { copyFile, chmod, chown, link, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn, type ChildProcess } from "node:child_process";
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Secret } from "@kubernetes/client-node";
 import { CONFIG_FILE_NAME } from "../../../operator/controllers/dittoserver/pod-layout.js";
 import { dittoServerNames } from "../../../operator/controllers/dittoserver/names.js";
 import { stopOnProcessExit } from "../../cluster/exit-cleanup.js";
 import { probe } from "../../cluster/health-probe.js";
 import { waitFor } from "../../cluster/polling.js";
-import { resolveEnv, serverContainer } from "./real-dfs-support.js";
+import { resolveEnv, serverContainer, startDfs, type RunningDfs } from "./real-dfs-support.js";
 
 /** The pod's non-root user (podSecurityContext 65532): dfs runs as it, its volumes are its own. */
 const POD_UID = 65532;
@@ -95,46 +94,37 @@ export async function runDfsPod(
     DITTOFS_CONTROLPLANE_PORT: String(options.apiPort),
   };
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
-  let child: ChildProcess | undefined;
-  let output = "";
+  let running: RunningDfs | undefined;
+  // Output of earlier runs, so offsets taken before a restart stay valid.
+  let earlier = "";
+  const output = (): string => earlier + (running?.output() ?? "");
   const stop = async (): Promise<void> => {
-    const running = child;
-    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
-    running.kill("SIGTERM");
-    const timer = setTimeout(() => running.kill("SIGKILL"), 20_000);
-    await exited;
-    clearTimeout(timer);
+    await running?.stop();
   };
   const start = async (): Promise<void> => {
+    earlier = output();
     const program = parts.args.length > 0 ? ["/dfs", ...parts.args] : ["/dfs", "start", "--foreground"];
-    const started = spawn("/usr/sbin/chroot", [`--userspec=${POD_UID}:${POD_UID}`, root, ...program], {
-      env,
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = started;
-    started.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    started.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    const started = startDfs("/usr/sbin/chroot", [`--userspec=${POD_UID}:${POD_UID}`, root, ...program], env);
+    running = started;
     await waitFor(async () => (await probe(`${apiUrl}/health/ready`)).status === 200, {
       what: `dfs of ${namespace}/${name} ready on ${apiUrl}`,
       timeoutMs: 60_000,
       intervalMs: 200,
       abortIf: () =>
-        started.exitCode !== null
-          ? `dfs exited with ${started.exitCode}:\n${output.slice(-2000)}`
+        started.child.exitCode !== null
+          ? `dfs exited with ${started.child.exitCode}:\n${output().slice(-2000)}`
           : undefined,
     });
   };
   const unregister = stopOnProcessExit({
-    killNow: () => child?.kill("SIGKILL"),
+    killNow: () => running?.child.kill("SIGKILL"),
     stop,
   });
   await start();
   return {
     apiUrl,
     root,
-    output: () => output,
+    output,
     stop,
     start,
     remove: async () => {

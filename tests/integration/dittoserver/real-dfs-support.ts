@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { V1Container, V1EnvVar, V1Secret, V1StatefulSet } from "@kubernetes/client-node";
 import { isScalar, parseDocument, visit } from "yaml";
 import { dfsBinaryPath } from "../../cluster/binaries.js";
+import { missingNfsClient } from "../../cluster/nfs/nfs-client.js";
 
 /** The pinned dfs binary, or undefined when tests/cluster/build.sh has not built it. */
 export function builtDfsBinary(): string | undefined {
@@ -121,6 +122,12 @@ export interface RunningDfs {
   stop: (graceMs?: number) => Promise<number | null>;
 }
 
+/** Why the tests that serve files over NFS must skip here (no dfs, no NFS client), or false. */
+export function fileServingSkip(): string | false {
+  if (builtDfsBinary() === undefined) return "dfs is not built: run `npm run cluster:build`";
+  return missingNfsClient() ?? false;
+}
+
 /** Starts `dfs <args>` with exactly `env`. */
 export function startDfs(binary: string, args: readonly string[], env: Record<string, string>): RunningDfs {
   const child = spawn(binary, args, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -139,4 +146,15 @@ export function startDfs(binary: string, args: readonly string[], env: Record<st
     }
   };
   return { child, output: () => output, stop };
+}
+
+/** dfs's request log (`API request completed` lines) in `output`, as "METHOD path status". */
+export function dfsRequests(output: string): string[] {
+  return output
+    .split("\n")
+    .filter((line) => line.includes('"API request completed"'))
+    .map((line) => {
+      const entry = JSON.parse(line) as { method: string; path: string; status: number };
+      return `${entry.method} ${entry.path} ${entry.status}`;
+    });
 }

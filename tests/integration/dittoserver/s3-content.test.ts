@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test, type TestContext } from "node:test";
 import { freeLoopbackPorts } from "../../cluster/loopback-ports.js";
-import { missingNfsClient, nfsCopyIn, nfsList } from "../../cluster/nfs/nfs-client.js";
+import { nfsCopyIn, waitForExport } from "../../cluster/nfs/nfs-client.js";
 import { builtVersitygwBinary, startS3Server, type S3Server } from "../../cluster/s3-server.js";
 import { createTestNamespace, waitFor } from "../support/cluster.js";
 import {
@@ -22,14 +22,11 @@ import {
   waitForServer,
   type TestOperator,
 } from "./dittoserver-support.js";
-import { builtDfsBinary } from "./real-dfs-support.js";
+import { fileServingSkip } from "./real-dfs-support.js";
 
 const skip =
-  builtDfsBinary() === undefined
-    ? "dfs is not built: run `npm run cluster:build`"
-    : builtVersitygwBinary() === undefined
-      ? "versitygw is not built: run `npm run cluster:build`"
-      : (missingNfsClient() ?? false);
+  fileServingSkip() ||
+  (builtVersitygwBinary() === undefined ? "versitygw is not built: run `npm run cluster:build`" : false);
 
 const BUCKET = "media-content";
 let running: TestOperator;
@@ -78,7 +75,7 @@ test("a file written over NFS is stored as objects in the S3 bucket", { skip }, 
   const ready = await waitForReady(namespace, "cloud");
   assert.equal(conditionOf(ready, "ServerConfigured")?.reason, "Configured");
   const nfs = { host: "127.0.0.1", port: nfsPort, exportPath: "/export", uid: 1000, gid: 1000 };
-  await waitFor(() => nfsList(nfs).then(() => true), { what: `NFS on port ${nfsPort}`, timeoutMs: 30_000 });
+  await waitForExport(nfs);
   const file = join(tmpdir(), `mediaplane-s3-${randomBytes(6).toString("hex")}`);
   t.after(() => rm(file, { force: true }));
   const size = 2_000_000;

@@ -13,7 +13,7 @@ import type { DittoServer, DittoServerSpec } from "../../../operator/generated/d
 import { CONTROL_PLANE_SECRET_KEYS } from "../../../operator/controllers/dittoserver/render/control-plane-secret.js";
 import { freeLoopbackPorts } from "../../cluster/loopback-ports.js";
 import {
-  missingNfsClient,
+  waitForExport,
   nfsCopyIn,
   nfsCopyOut,
   nfsLink,
@@ -37,12 +37,9 @@ import {
   type TestOperator,
 } from "./dittoserver-support.js";
 import type { DfsPod } from "./dfs-pod.js";
-import { builtDfsBinary } from "./real-dfs-support.js";
+import { dfsRequests, fileServingSkip } from "./real-dfs-support.js";
 
-const skip =
-  builtDfsBinary() === undefined
-    ? "dfs is not built: run `npm run cluster:build`"
-    : (missingNfsClient() ?? false);
+const skip = fileServingSkip();
 
 /** Short, so drift repair and "nothing sent again" are seen within a test; production default 120 s. */
 const DRIFT_CHECK_SECONDS = 2;
@@ -79,7 +76,7 @@ async function servedServer(
   assert.ok(pod, "the operator configured the server through the fleet's dfs pod");
   const nfs = { host: "127.0.0.1", port: nfsPort, exportPath: "/export", uid: 1000, gid: 1000 };
   // The operator moved the adapter to nfsPort; the listener restarts there.
-  await waitFor(() => nfsList(nfs).then(() => true), { what: `NFS on port ${nfsPort}`, timeoutMs: 30_000 });
+  await waitForExport(nfs);
   return { namespace, server, pod, nfs };
 }
 
@@ -112,17 +109,9 @@ async function adminClient(namespace: string, name: string, pod: DfsPod): Promis
   return new DittoFsClient({ url: pod.apiUrl, username: "admin", password, timeoutMs: 10_000 });
 }
 
-/** dfs's request log lines (`API request completed`) since `from`, as "METHOD path status". */
+/** dfs's requests since output offset `from`, as "METHOD path status". */
 function requestsSince(pod: DfsPod, from: number): string[] {
-  return pod
-    .output()
-    .slice(from)
-    .split("\n")
-    .filter((line) => line.includes('"API request completed"'))
-    .map((line) => {
-      const entry = JSON.parse(line) as { method: string; path: string; status: number };
-      return `${entry.method} ${entry.path} ${entry.status}`;
-    });
+  return dfsRequests(pod.output().slice(from));
 }
 
 test(

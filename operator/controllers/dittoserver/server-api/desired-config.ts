@@ -30,7 +30,6 @@ export interface DesiredOwner {
 }
 
 export interface DesiredShare extends ShareSettings {
-  owner: ShareSettings["owner"];
   ownerUsername: string;
 }
 
