@@ -16,6 +16,8 @@ export interface CacheReader {
     name: string,
   ): T | undefined;
   list<T extends KubernetesObject>(resource: ResourceType, namespace?: string): T[];
+  /** The cached objects filed under `value` in an index the controller declared (`indexes`). */
+  byIndex<T extends KubernetesObject>(resource: ResourceType, index: string, value: string): T[];
   /** False when the API server does not serve the resource (an optional CRD is not installed). */
   isServed(resource: ResourceType): boolean;
 }

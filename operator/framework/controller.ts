@@ -17,6 +17,7 @@ import {
   type RunFailure,
 } from "./conditions.js";
 import { ReconcileContext, type CacheReader } from "./context.js";
+import type { IndexFunction } from "./cache-index.js";
 import type { EventRecorder, EventType } from "./events.js";
 import { addFinalizer, hasFinalizer, removeFinalizer } from "./finalizers.js";
 import type { ChangeType, InformerRegistry } from "./informer.js";
@@ -31,7 +32,13 @@ import { WorkQueue } from "./work-queue.js";
 /** Maps a change of another kind to the keys ("namespace/name") of objects to reconcile. */
 export interface WatchMapping {
   resource: ResourceType;
-  map: (object: KubernetesObject, cache: CacheReader) => string[];
+  /** The keys to wake for a change; `change` tells what kind and what the cache held before. */
+  map: (object: KubernetesObject, cache: CacheReader, change: WatchedChange) => string[];
+}
+
+export interface WatchedChange {
+  type: ChangeType;
+  previous: KubernetesObject | undefined;
 }
 
 /** Wake-ups from outside the API server (a qBittorrent poller): keys go through the same coalescing. */
@@ -66,6 +73,8 @@ export interface ControllerOptions<T extends KubernetesObject, O extends object 
   ready: ReadyPolicySource<T>;
   resyncSeconds?: number;
   concurrency?: number;
+  /** Secondary indexes on the primary resource, read with `cache.byIndex(resource, name, value)`. */
+  indexes?: Record<string, IndexFunction<T>>;
   /** A run of a new generation lasting longer than this (ms) shows Reconciling=True meanwhile; default 1000. */
   progressAfterMs?: number;
   /** Watch events for one object within this window (ms) coalesce into one run; default 100, 0 disables. */
@@ -103,6 +112,9 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
   ) {
     this.log = runtime.log.child({ controller: options.name });
     this.queue = new WorkQueue((key) => this.process(key), options.concurrency ?? 4);
+    for (const [name, valuesOf] of Object.entries(options.indexes ?? {})) {
+      this.runtime.informers.for<T>(options.resource).addIndex(name, valuesOf);
+    }
     this.subscribe();
   }
 
@@ -116,6 +128,8 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
     list: <C extends KubernetesObject>(resource: ResourceType, namespace?: string) =>
       this.runtime.informers.for<C>(resource).list(namespace),
     isServed: (resource: ResourceType) => this.runtime.informers.for(resource).isServed,
+    byIndex: <C extends KubernetesObject>(resource: ResourceType, index: string, value: string) =>
+      this.runtime.informers.for<C>(resource).byIndex(index, value),
   };
 
   /** Enqueues from watch events, coalescing bursts (at most 10 windows of delay). */
@@ -157,8 +171,8 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
       });
     }
     for (const watch of this.options.watches ?? []) {
-      this.runtime.informers.for(watch.resource).subscribe((_type: ChangeType, object) => {
-        for (const key of watch.map(object, this.cache)) this.enqueueFromEvent(key);
+      this.runtime.informers.for(watch.resource).subscribe((type: ChangeType, object, previous) => {
+        for (const key of watch.map(object, this.cache, { type, previous })) this.enqueueFromEvent(key);
       });
     }
     for (const source of this.options.sources ?? []) source.subscribe((key) => this.enqueueFromEvent(key));

@@ -1,5 +1,5 @@
-// Kubernetes Events on the objects a controller reconciles, for `kubectl describe`.
-// A repeated event bumps the count of the one already posted instead of adding another.
+// Kubernetes Events on the objects a controller reconciles, for `kubectl describe`. They are posted
+// off the reconcile's path, a few at a time; a repeated event bumps the count of the one already posted.
 import type { CoreV1Event, KubernetesObject } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "winston";
@@ -14,9 +14,16 @@ interface PostedEvent {
   firstTimestamp: string;
 }
 
+/** Events posted at once; more wait their turn (a burst of 1,000 Added must not open 1,000 requests). */
+const concurrentPosts = 16;
+
 export class EventRecorder {
   private readonly posted = new Map<string, PostedEvent>();
   private static readonly maxRemembered = 4096;
+  /** The last post of each dedupe key: a repeat waits for it, so counts go up in order. */
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly waiting: Array<() => void> = [];
+  private active = 0;
 
   constructor(
     private readonly api: KubeApi,
@@ -25,12 +32,50 @@ export class EventRecorder {
     private readonly log: Logger,
   ) {}
 
-  /** Posts or bumps an Event; failures are logged, never thrown into a reconcile. */
-  async record(object: KubernetesObject, type: EventType, reason: string, message: string): Promise<void> {
+  /**
+   * Queues an Event (or a bump of the same one) and returns at once: the reconcile does not wait for
+   * the API server. Failures are logged, never thrown into a reconcile.
+   */
+  record(object: KubernetesObject, type: EventType, reason: string, message: string): Promise<void> {
     const metadata = object.metadata ?? {};
-    const namespace = metadata.namespace ?? "default";
     const dedupeKey = [metadata.uid, type, reason, message].join("\u0000");
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const involved = { ...object, metadata: { ...metadata } };
+    const tail = (this.tails.get(dedupeKey) ?? Promise.resolve())
+      .then(() => this.withSlot(() => this.post(involved, type, reason, message, dedupeKey, now)))
+      .finally(() => {
+        if (this.tails.get(dedupeKey) === tail) this.tails.delete(dedupeKey);
+      });
+    this.tails.set(dedupeKey, tail);
+    return Promise.resolve();
+  }
+
+  /** Resolves when every Event queued so far has been posted (or its failure logged). */
+  async flush(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+  }
+
+  private async withSlot(work: () => Promise<void>): Promise<void> {
+    if (this.active >= concurrentPosts) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    try {
+      await work();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async post(
+    object: KubernetesObject,
+    type: EventType,
+    reason: string,
+    message: string,
+    dedupeKey: string,
+    now: string,
+  ): Promise<void> {
+    const metadata = object.metadata ?? {};
+    const namespace = metadata.namespace ?? "default";
     const previous = this.posted.get(dedupeKey);
     try {
       if (previous) {

@@ -2,6 +2,7 @@
 // bookmarks, relists after 410 Gone, and restarts with backoff after any other error.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "winston";
+import { CacheIndex, type IndexFunction } from "./cache-index.js";
 import { KubeApiError, type KubeApi, type WatchEvent } from "./kube-api.js";
 import { backoffDelay } from "./outcome.js";
 import { WatchFailureDigest } from "./watch-failure-digest.js";
@@ -26,6 +27,7 @@ export interface InformerOptions {
 
 export class Informer<T extends KubernetesObject = KubernetesObject> {
   private readonly store = new Map<string, T>();
+  private readonly indexes = new Map<string, CacheIndex<T>>();
   private readonly handlers = new Set<ChangeHandler<T>>();
   private resourceVersion = "";
   private synced = false;
@@ -57,6 +59,30 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   list(namespace?: string): T[] {
     const all = [...this.store.values()];
     return namespace === undefined ? all : all.filter((object) => object.metadata?.namespace === namespace);
+  }
+
+  /**
+   * Registers a secondary index (once per name; a second controller asking for the same name must
+   * pass the same function) and files what the store already holds.
+   */
+  addIndex(name: string, valuesOf: IndexFunction<T>): void {
+    const existing = this.indexes.get(name);
+    if (existing) {
+      if (existing.valuesOf !== valuesOf) {
+        throw new Error(`index "${name}" on ${this.resource.plural} is already defined differently`);
+      }
+      return;
+    }
+    const index = new CacheIndex(valuesOf);
+    for (const [key, object] of this.store) index.update(key, object);
+    this.indexes.set(name, index);
+  }
+
+  /** The cached objects filed under `value` in the index `name` (which must have been added). */
+  byIndex(name: string, value: string): T[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`no index "${name}" on ${this.resource.plural}`);
+    return index.keys(value).flatMap((key) => this.store.get(key) ?? []);
   }
 
   subscribe(handler: ChangeHandler<T>): () => void {
@@ -147,7 +173,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     }
     for (const [key, object] of this.store) {
       if (!seen.has(key)) {
-        this.store.delete(key);
+        this.forget(key);
         this.emit("DELETED", object, object);
       }
     }
@@ -188,7 +214,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     if (event.type === "DELETED") {
       const key = objectKey(object);
       const previous = this.store.get(key);
-      this.store.delete(key);
+      this.forget(key);
       this.emit("DELETED", object, previous);
       return;
     }
@@ -200,7 +226,13 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     const previous = this.store.get(key);
     if (previous?.metadata?.resourceVersion === object.metadata?.resourceVersion) return;
     this.store.set(key, object);
+    for (const index of this.indexes.values()) index.update(key, object);
     this.emit(previous ? "MODIFIED" : "ADDED", object, previous);
+  }
+
+  private forget(key: string): void {
+    this.store.delete(key);
+    for (const index of this.indexes.values()) index.remove(key);
   }
 
   private emit(type: ChangeType, object: T, previous: T | undefined): void {

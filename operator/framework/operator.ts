@@ -137,6 +137,8 @@ export class Operator {
       this.controllers.map((controller) => controller.queue.shutdown(deadline)),
     );
     await this.informers.stopAll();
+    // Events the last reconciles queued are still posted, bounded like the drain.
+    await Promise.race([this.events.flush(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     await this.elector?.stop();
     await this.probes?.close();
     const clean = drained.every(Boolean);

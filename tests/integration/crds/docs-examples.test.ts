@@ -36,6 +36,9 @@ function cacheOf(objects: readonly KubernetesObject[]): CacheReader {
     ) => find(resource.kind, namespace, name) as T | undefined,
     list: () => [],
     isServed: () => true,
+    byIndex: () => {
+      throw new Error("this cache has no indexes");
+    },
   };
 }
 

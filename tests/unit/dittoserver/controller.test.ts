@@ -32,6 +32,9 @@ function cacheOf(servers: DittoServer[]): CacheReader {
         ? servers.filter((s) => namespace === undefined || s.metadata.namespace === namespace)
         : []) as unknown as T[],
     isServed: () => true,
+    byIndex: () => {
+      throw new Error("this cache has no indexes");
+    },
   };
 }
 

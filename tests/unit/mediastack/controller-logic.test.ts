@@ -49,6 +49,9 @@ function cacheOf(objects: Record<string, KubernetesObject[]>): CacheReader {
         (o) => namespace === undefined || o.metadata?.namespace === namespace,
       ) as T[],
     isServed: () => true,
+    byIndex: () => {
+      throw new Error("this cache has no indexes");
+    },
   };
 }
 

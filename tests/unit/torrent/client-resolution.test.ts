@@ -19,6 +19,9 @@ function cacheOf(objects: KubernetesObject[]): CacheReader {
     list: <T extends KubernetesObject>(resource: ResourceType, namespace?: string) =>
       find(resource, namespace) as T[],
     isServed: () => true,
+    byIndex: () => {
+      throw new Error("this cache has no indexes");
+    },
   };
 }
 
