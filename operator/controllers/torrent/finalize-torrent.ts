@@ -1,5 +1,5 @@
-// Deleting a Torrent: the torrent leaves qBittorrent only when this CR manages it and no other live
-// CR names it (files only if this last one asks); otherwise ownership passes on, or it is released.
+// Deleting a Torrent: the torrent leaves qBittorrent only when the operator added it and no other live
+// CR names it (files only if this last one asks); otherwise another CR carries on, or it is released.
 import type { QbittorrentTorrent } from "../../clients/qbittorrent/api-types.js";
 import { lookupHashes, parseMagnet, type ParsedMagnet } from "../../clients/qbittorrent/infohash.js";
 import type { ReconcileContext } from "../../framework/context.js";
@@ -8,8 +8,7 @@ import { objectKey } from "../../framework/resource.js";
 import type { Torrent } from "../../generated/torrent.js";
 import type { QbittorrentTarget } from "./client-resolution.js";
 import type { QbittorrentPort, TorrentBackend } from "./qbittorrent-port.js";
-import { ownerTag } from "./torrent-identity.js";
-import { decideOwnership, liveClaimants } from "./torrent-ownership.js";
+import { liveClaimants, recordsManaging, removesWhenLast } from "./torrent-ownership.js";
 
 function parsed(torrent: Torrent): ParsedMagnet | undefined {
   try {
@@ -98,24 +97,22 @@ async function settleTorrent(ctx: ReconcileContext<Torrent>, port: QbittorrentPo
   const others = liveClaimants(ctx.cache, [...hashes, info.hash], (other) =>
     port.sameTarget(other, ctx.cache, backend.target),
   ).filter((other) => objectKey(other) !== key);
-  // Deleting, this CR is no claimant: it manages the torrent only by its owner tag, or as the
-  // last CR naming a torrent the operator added without an owner (a crash before tagging).
-  const ownership = decideOwnership(info, key, others);
-  const manages = ownership.kind === "owner" || (ownership.kind === "claim" && others.length === 0);
-  if (!manages) {
-    const why =
-      ownership.kind === "duplicate" ? `Torrent ${ownership.of} manages it` : "it was adopted, not added";
-    await ctx.event("Normal", "Released", `torrent ${info.hash} stays in qBittorrent: ${why}`);
-    return done;
-  }
   const [next] = others;
   if (next) {
-    // Another live CR names it: it stays, and the oldest of them takes it over on its next run.
-    await port.call(backend, () => backend.client.removeTags([info.hash], [ownerTag(torrent)]));
+    // Another live CR names it: it stays, and the one that manages it (or the oldest) carries on.
+    const manager = others.find((other) => recordsManaging(other, info.hash)) ?? next;
     await ctx.event(
       "Normal",
       "Released",
-      `torrent ${info.hash} stays in qBittorrent with its files: Torrent ${objectKey(next)} still names it and takes it over`,
+      `torrent ${info.hash} stays in qBittorrent with its files: Torrent ${objectKey(manager)} still names it and manages it`,
+    );
+    return done;
+  }
+  if (!removesWhenLast(info, torrent)) {
+    await ctx.event(
+      "Normal",
+      "Released",
+      `torrent ${info.hash} stays in qBittorrent: it was adopted, not added`,
     );
     return done;
   }

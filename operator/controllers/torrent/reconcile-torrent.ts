@@ -1,6 +1,6 @@
 // The Torrent reconcile: parse the magnet, resolve the qBittorrent, find or add the torrent through
-// the port's shared poller, settle ownership (owned, adopted or duplicate), converge settings, and
-// report qBittorrent's view in the status.
+// the port's shared poller, settle ownership (owned, adopted or duplicate; recorded in the status),
+// converge settings, and report qBittorrent's view in the status.
 import { lookupHashes, type ParsedMagnet } from "../../clients/qbittorrent/infohash.js";
 import type { QbittorrentTorrent } from "../../clients/qbittorrent/api-types.js";
 import { QbittorrentError } from "../../clients/qbittorrent/errors.js";
@@ -12,14 +12,7 @@ import type { Torrent } from "../../generated/torrent.js";
 import { convergeSettings } from "./converge-settings.js";
 import type { QbittorrentPort, TorrentBackend } from "./qbittorrent-port.js";
 import { ensureStackOwnerReference } from "./stack-owner-reference.js";
-import {
-  managedTag,
-  ownerKeyFromTags,
-  ownerTag,
-  ownerTagOfKey,
-  parseOrRefuse,
-  tagList,
-} from "./torrent-identity.js";
+import { managedTag, parseOrRefuse } from "./torrent-identity.js";
 import { decideOwnership, liveClaimants, type Ownership } from "./torrent-ownership.js";
 import { availableCondition, degradedCondition } from "./torrent-reasons.js";
 import { presenceConditions, reportedFields } from "./torrent-status.js";
@@ -55,16 +48,16 @@ async function reportTorrent(
   const key = objectKey(torrent);
   const found = backend.poller.findByParsedMagnet(parsed);
   const added = found ? undefined : await addTorrent(ctx, backend);
-  let info = found ?? added?.torrent;
+  const info = found ?? added?.torrent;
   if (!info) throw new Error("qBittorrent answered the add without the torrent");
   const hashes = [...new Set([...lookupHashes(parsed), info.hash])];
   port.track(key, backend, hashes);
   const claimants = liveClaimants(ctx.cache, hashes, (other) =>
     port.sameTarget(other, ctx.cache, backend.target),
   );
-  let ownership = decideOwnership(info, key, claimants);
+  let ownership = decideOwnership(info, torrent, claimants);
   if (ownership.kind === "claim") {
-    ({ info, ownership } = await claim(ctx, backend, info, claimants, added?.added === true));
+    ownership = await claim(ctx, info, added?.added === true, backend.target.source);
   }
 
   const decision = port.decideProgress(key, torrent.status ?? {}, reportedFields(info, torrent.status));
@@ -93,36 +86,25 @@ async function reportTorrent(
 }
 
 /**
- * Puts this CR's owner tag on a torrent the operator added that no live CR owns (just added, added
- * before a crash, or left by a deleted owner), after a fresh read unless this run added it itself.
+ * Takes a torrent the operator added that no live CR records (just added, added before a crash, or
+ * left by a deleted owner): the status this run writes records it, so no qBittorrent request is needed.
  */
 async function claim(
   ctx: ReconcileContext<Torrent>,
-  backend: TorrentBackend,
   info: QbittorrentTorrent,
-  claimants: readonly Torrent[],
   justAdded: boolean,
-): Promise<{ info: QbittorrentTorrent; ownership: Ownership }> {
-  const key = objectKey(ctx.object);
-  const fresh = justAdded ? info : ((await backend.client.torrentsInfo([info.hash]))[0] ?? info);
-  const ownership = decideOwnership(fresh, key, claimants);
-  if (ownership.kind !== "claim") return { info: fresh, ownership };
-  const tag = ownerTag(ctx.object);
-  const stale = ownerKeyFromTags(fresh.tags);
-  if (stale !== undefined) await backend.client.removeTags([fresh.hash], [ownerTagOfKey(stale)]);
-  await backend.client.addTags([fresh.hash], [tag]);
-  const tags = [...tagList(fresh.tags).filter((t) => stale === undefined || t !== ownerTagOfKey(stale)), tag];
-  const { target } = backend;
+  source: string,
+): Promise<Ownership> {
   if (justAdded) {
-    await ctx.event("Normal", "Added", `added torrent ${fresh.hash} to qBittorrent (${target.source})`);
+    await ctx.event("Normal", "Added", `added torrent ${info.hash} to qBittorrent (${source})`);
   } else if (ctx.conditions.some((c) => c.type === "Available" && c.reason === "DuplicateTorrent")) {
     await ctx.event(
       "Normal",
       "OwnershipTransferred",
-      `torrent ${fresh.hash} is managed by this Torrent now: the Torrent that managed it was deleted`,
+      `torrent ${info.hash} is managed by this Torrent now: the Torrent that managed it was deleted`,
     );
   }
-  return { info: { ...fresh, tags: tags.join(", ") }, ownership: { kind: "owner" } };
+  return { kind: "owner" };
 }
 
 /** The seed's "Torrent reconciliation completed": info when the state or availability moved, else debug. */
@@ -154,7 +136,7 @@ async function addTorrent(
       magnetUri: spec.magnet_uri,
       savePath,
       category: spec.category,
-      // Per-Torrent tags would split the batch into one request per Torrent: the owner tag follows.
+      // Per-Torrent tags would split the batch into one request per Torrent: ownership is in the status.
       tags: [managedTag, ...(spec.tags ?? [])],
       paused: spec.paused,
       upLimit: spec.upload_limit,

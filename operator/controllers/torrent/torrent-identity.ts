@@ -1,34 +1,16 @@
-// Names and marks the Torrent controller owns: its finalizer, the qBittorrent tags that record which
-// torrents the operator added (and for which Torrent) so it deletes only those, and the magnet's hashes.
+// Names and marks the Torrent controller owns: its finalizer, the qBittorrent tag that records which
+// torrents the operator added (so it deletes only those), and the magnet's hashes.
 import { InvalidMagnetError, parseMagnet, type ParsedMagnet } from "../../clients/qbittorrent/infohash.js";
 import { PermanentError } from "../../framework/outcome.js";
-import type { Torrent } from "../../generated/torrent.js";
 
 export const torrentFinalizer = "torrent.qbittorrent.io/finalizer";
 
-/** Every torrent the operator adds carries this tag. */
+/**
+ * Every torrent the operator adds carries this tag, sent in the batched add itself. Which Torrent
+ * manages it is recorded in that Torrent's status (torrent-ownership.ts); mediaplane 0.1 also
+ * tagged `mediaplane:<namespace>/<name>`, tags that are now left alone and no longer read.
+ */
 export const managedTag = "mediaplane";
-
-const ownerTagPrefix = "mediaplane:";
-
-/** The tag naming the Torrent that added a torrent, e.g. `mediaplane:media/ubuntu`. */
-export function ownerTag(torrent: Pick<Torrent, "metadata">): string {
-  return ownerTagOfKey(`${torrent.metadata.namespace ?? ""}/${torrent.metadata.name ?? ""}`);
-}
-
-/** The owner tag of the Torrent with this "namespace/name". */
-export function ownerTagOfKey(key: string): string {
-  return `${ownerTagPrefix}${key}`;
-}
-
-/** qBittorrent reports tags as "a, b": the owner key ("namespace/name") in them, if any. */
-export function ownerKeyFromTags(tags: string | undefined): string | undefined {
-  for (const tag of (tags ?? "").split(",")) {
-    const trimmed = tag.trim();
-    if (trimmed.startsWith(ownerTagPrefix)) return trimmed.slice(ownerTagPrefix.length);
-  }
-  return undefined;
-}
 
 export function tagList(tags: string | undefined): string[] {
   return (tags ?? "")

@@ -50,19 +50,20 @@ async function crGone(namespace: string, name: string): Promise<void> {
   });
 }
 
-async function ownerTagsOf(hash: string): Promise<string[]> {
-  const info = await torrentInQbittorrent(harness.client, hash);
-  return (info?.tags ?? "")
-    .split(",")
-    .map((tag) => tag.trim())
-    .filter((tag) => tag.startsWith("mediaplane:"));
+/** The CRs among `names` whose status records that they manage `hash` (hash reported, `adopted` set). */
+async function managersOf(namespace: string, names: readonly string[], hash: string): Promise<string[]> {
+  const crs = await Promise.all(names.map((name) => getTorrent(namespace, name).catch(() => undefined)));
+  return crs
+    .filter((cr) => cr?.status?.hash === hash && typeof cr.status.adopted === "boolean")
+    .map((cr) => cr?.metadata.name ?? "");
 }
 
 test("four CRs for one torrent: deleting its manager keeps torrent and files, ownership passes oldest first", async (t) => {
   const namespace = await createTestNamespace(t);
   const tiny = createTinyTorrent(harness.qbittorrent.downloadDir, "shared-data.bin");
   const hash = tiny.infohashV1;
-  // Added as the operator adds (its tags), for CR "first": every CR below asks for its files on removal.
+  // Added as the operator adds (its tag; plus the owner tag mediaplane 0.1 added, now ignored): every
+  // CR below asks for its files on removal.
   await harness.client.addTorrents({
     torrentFiles: [{ filename: "shared.torrent", content: tiny.torrent }],
     tags: ["mediaplane", `mediaplane:${namespace}/first`],
@@ -92,8 +93,9 @@ test("four CRs for one torrent: deleting its manager keeps torrent and files, ow
     await crGone(namespace, deleted);
     assert.ok(await torrentInQbittorrent(harness.client, hash), `the torrent stays after ${deleted} goes`);
     assert.ok(existsSync(tiny.dataPath), `its files stay after ${deleted} goes`);
-    await waitFor(async () => (await ownerTagsOf(hash)).join() === `mediaplane:${namespace}/${next}`, {
-      what: `${next} to take the torrent over`,
+    const remaining = Object.keys(forms).filter((name) => name !== deleted);
+    await waitFor(async () => (await managersOf(namespace, remaining, hash)).join() === next, {
+      what: `${next} to take the torrent over, and only ${next}`,
     });
     const taken = await waitForCondition(namespace, next, "Available", "True");
     assert.equal(taken.status?.adopted, false, `${next} manages it (it deletes it when it goes last)`);
@@ -122,7 +124,9 @@ test("a same-batch race has one winner, the oldest CR, and no ownership Event on
   );
   for (const [round, namespace] of namespaces.entries()) {
     const hash = testHash(0xe000 + round);
-    await waitFor(async () => (await ownerTagsOf(hash)).length > 0, { what: `round ${round} owned` });
+    await waitFor(async () => (await managersOf(namespace, names, hash)).length > 0, {
+      what: `round ${round} managed`,
+    });
     // The rule: the oldest creationTimestamp wins, then the name (creations in one second tie).
     const crs = await Promise.all(names.map((name) => getTorrent(namespace, name)));
     const age = (name: string): number =>
@@ -130,11 +134,7 @@ test("a same-batch race has one winner, the oldest CR, and no ownership Event on
     const winner = [...names].sort((a, b) => age(a) - age(b) || a.localeCompare(b))[0] ?? "";
     for (const name of names)
       await waitForCondition(namespace, name, "Available", name === winner ? "True" : "False");
-    assert.deepEqual(
-      await ownerTagsOf(hash),
-      [`mediaplane:${namespace}/${winner}`],
-      `round ${round}: one owner tag`,
-    );
+    assert.deepEqual(await managersOf(namespace, names, hash), [winner], `round ${round}: one manager`);
     for (const name of names.filter((candidate) => candidate !== winner)) {
       const reasons = await eventReasons(namespace, name);
       const ownership = reasons.filter((reason) => /\/(Added|Adopted|OwnershipTransferred)$/.test(reason));

@@ -65,10 +65,10 @@ test("30 Torrents created together are all added, in far fewer /torrents/add req
 test("a .torrent whose data is on disk reaches progress 1 (stalledUP); deleting with files removes the data", async (t) => {
   const namespace = await createTestNamespace(t);
   const tiny = createTinyTorrent(harness.qbittorrent.downloadDir, "owned-data.bin");
-  // The CR takes only a magnet: add the .torrent as the operator would (its owner tags) first.
+  // The CR takes only a magnet: add the .torrent as the operator would (its tag) first.
   await harness.client.addTorrents({
     torrentFiles: [{ filename: "owned.torrent", content: tiny.torrent }],
-    tags: ["mediaplane", `mediaplane:${namespace}/owned`],
+    tags: ["mediaplane"],
   });
   await createTorrent(namespace, "owned", {
     magnet_uri: magnet(tiny.infohashV1, "owned"),
@@ -83,7 +83,7 @@ test("a .torrent whose data is on disk reaches progress 1 (stalledUP); deleting 
     },
     { what: "Torrent owned at progress 1, stalledUP", timeoutMs: 30_000 },
   );
-  assert.equal(done.status?.adopted, false, "its owner tag makes it the CR's own");
+  assert.equal(done.status?.adopted, false, "the operator's tag and no other claimant make it the CR's own");
   assert.equal(done.status?.amount_left, 0);
   assert.equal(done.status?.total_size, 40_000);
   assert.equal(condition(done, "Ready")?.status, "True");
@@ -102,7 +102,7 @@ test("deleting with delete_files_on_removal false removes the torrent and keeps 
   const tiny = createTinyTorrent(harness.qbittorrent.downloadDir, "kept-data.bin");
   await harness.client.addTorrents({
     torrentFiles: [{ filename: "kept.torrent", content: tiny.torrent }],
-    tags: ["mediaplane", `mediaplane:${namespace}/kept`],
+    tags: ["mediaplane"],
   });
   await createTorrent(namespace, "kept", { magnet_uri: magnet(tiny.infohashV1, "kept") });
   await waitFor(
@@ -118,7 +118,7 @@ test("deleting with delete_files_on_removal false removes the torrent and keeps 
   assert.ok(existsSync(tiny.dataPath), "data kept");
 });
 
-test("an adopted .torrent (no owner tag) is released with its data even with delete_files_on_removal", async (t) => {
+test("an adopted .torrent (no mediaplane tag) is released with its data even with delete_files_on_removal", async (t) => {
   const namespace = await createTestNamespace(t);
   const tiny = createTinyTorrent(harness.qbittorrent.downloadDir, "adopted-data.bin");
   await harness.client.addTorrents({

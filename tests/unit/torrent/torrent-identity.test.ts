@@ -1,19 +1,11 @@
-// Ownership marks and the hash index that routes poller changes to Torrent keys.
+// The managed tag list and the hash index that routes poller changes to Torrent keys.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  ownerKeyFromTags,
-  ownerTag,
-  tagList,
-} from "../../../operator/controllers/torrent/torrent-identity.js";
+import { tagList } from "../../../operator/controllers/torrent/torrent-identity.js";
 import { TorrentIndex } from "../../../operator/controllers/torrent/torrent-index.js";
 import { isPausedState } from "../../../operator/controllers/torrent/converge-settings.js";
 
-test("the owner tag round-trips through qBittorrent's comma-and-space tag list", () => {
-  const tag = ownerTag({ metadata: { namespace: "media", name: "ubuntu" } });
-  assert.equal(tag, "mediaplane:media/ubuntu");
-  assert.equal(ownerKeyFromTags(`linux, mediaplane, ${tag}`), "media/ubuntu");
-  assert.equal(ownerKeyFromTags("mediaplane, linux"), undefined);
+test("qBittorrent's comma-and-space tag list is split into tags", () => {
   assert.deepEqual(tagList("a, b,,c "), ["a", "b", "c"]);
 });
 
