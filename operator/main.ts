@@ -1,6 +1,5 @@
 // The operator process: reads configuration, wires the three controllers onto the framework,
 // and turns SIGTERM/SIGINT into a graceful shutdown. Wiring only; no logic lives here.
-import { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "winston";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
@@ -14,6 +13,7 @@ import { registerControllers } from "./controllers/register.js";
 import { ConfigMapLoginLedger, loginLedgerName } from "./controllers/torrent/login-ledger-configmap.js";
 import { createLogger } from "./framework/logger.js";
 import { Operator } from "./framework/operator.js";
+import { KubeAccessError, loadKubeAccess, type KubeAccess } from "./framework/kube-access.js";
 
 const usage = `mediaplane operator
 
@@ -54,7 +54,7 @@ export interface StartOperatorOptions {
 /** Starts the operator with `config` against `kubeConfig`; used by main and by tests. */
 export async function startOperator(
   config: OperatorConfig,
-  kubeConfig: KubeConfig,
+  kubeConfig: KubeAccess,
   options: StartOperatorOptions = {},
 ): Promise<RunningOperator> {
   const log = options.log ?? createLogger(config.logLevel, config.logFormat);
@@ -96,7 +96,7 @@ export async function startOperator(
 }
 
 /** The in-cluster or KUBECONFIG / ~/.kube/config credentials; a missing file is named, not an ENOENT. */
-function loadKubeConfig(): KubeConfig | ConfigError {
+function loadKubeConfig(): KubeAccess | ConfigError {
   for (const path of (process.env.KUBECONFIG ?? "").split(delimiter).filter(Boolean)) {
     if (!existsSync(path)) {
       return new ConfigError(
@@ -105,9 +105,14 @@ function loadKubeConfig(): KubeConfig | ConfigError {
       );
     }
   }
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  if (kubeConfig.getCurrentCluster() === null) {
+  let kubeConfig: KubeAccess | undefined;
+  try {
+    kubeConfig = loadKubeAccess();
+  } catch (error) {
+    if (error instanceof KubeAccessError) return new ConfigError(error.message);
+    throw error;
+  }
+  if (kubeConfig === undefined) {
     return new ConfigError(
       "no cluster to connect to: not in a pod, and neither KUBECONFIG nor ~/.kube/config names a current context",
     );

@@ -1,6 +1,7 @@
 // The one HTTP client to the API server: JSON requests, server-side apply, status patches
 // and streaming watches, authenticated from a KubeConfig. Errors carry the HTTP status.
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { KubeAccess } from "./kube-access.js";
 import { Agent as HttpsAgent } from "node:https";
 import fetch, { type RequestInit, type Response } from "node-fetch";
 import { apiVersionOf, collectionPath, objectPath, type ResourceType } from "./resource.js";
@@ -47,7 +48,7 @@ export class KubeApi {
   /** One agent for the client's life: client-node makes a new one per call, which means a TLS handshake per request. */
   private agent: RequestInit["agent"] | undefined;
 
-  constructor(private readonly kubeConfig: KubeConfig) {
+  constructor(private readonly kubeConfig: KubeAccess) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error("kubeconfig has no current cluster");
     this.server = cluster.server.replace(/\/$/, "");
@@ -205,10 +206,15 @@ export class KubeApi {
     this.agent ??=
       init.agent instanceof HttpsAgent
         ? new HttpsAgent({ ...init.agent.options, keepAlive: true })
-        : init.agent;
-    // client-node returns a WHATWG Headers object (it carries the bearer token): copy its entries.
+        : (init.agent as RequestInit["agent"]);
+    // client-node (in tests) returns a WHATWG Headers object, kube-access.ts a plain record: copy either.
+    const given = init.headers as Headers | Record<string, string> | undefined;
     const headers: Record<string, string> = {
-      ...Object.fromEntries((init.headers as unknown as Headers | undefined)?.entries() ?? []),
+      ...(given === undefined
+        ? {}
+        : typeof (given as Headers).entries === "function"
+          ? Object.fromEntries((given as Headers).entries())
+          : (given as Record<string, string>)),
       Accept: "application/json",
     };
     if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";

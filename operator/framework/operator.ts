@@ -1,6 +1,7 @@
 // The Operator: wires controllers to one API client, one informer per kind, an Event
 // recorder, metrics, leader election and the probe server; starts and stops them in order.
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { KubeAccess } from "./kube-access.js";
 import { hostname } from "node:os";
 import type { Logger } from "winston";
 import { Controller, type ControllerOptions } from "./controller.js";
@@ -14,7 +15,7 @@ import { startProbeServer } from "./http-server.js";
 import { builtinResources, type ResourceType } from "./resource.js";
 
 export interface OperatorOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeAccess;
   log: Logger;
   fieldManager?: string;
   identity?: string;
