@@ -29,7 +29,7 @@ export function formatResults(results: readonly BenchResult[]): string {
   for (const result of results) {
     lines.push(result.name);
     for (const [label, value] of Object.entries(result.numbers)) {
-      lines.push(`  ${label.padEnd(36)} ${Number.isInteger(value) ? value : value.toFixed(2)}`);
+      lines.push(`  ${label.padEnd(44)} ${Number.isInteger(value) ? value : value.toFixed(2)}`);
     }
   }
   return lines.join("\n");

@@ -34,7 +34,15 @@ try {
   const qbittorrent = await startQbittorrent();
   try {
     for (const n of torrentSizes)
-      report(await benchTorrent(kubeConfig, qbittorrent, await namespace(`bench-torrent-${n}`), n));
+      report(
+        await benchTorrent(
+          kubeConfig,
+          cluster.kubeconfigPath,
+          qbittorrent,
+          await namespace(`bench-torrent-${n}`),
+          n,
+        ),
+      );
   } finally {
     await qbittorrent.stop();
   }

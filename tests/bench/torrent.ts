@@ -1,57 +1,54 @@
-// Benchmark: N Torrent CRs created at once against one qbittorrent-nox, through the operator, against
-// the floor (one direct batched /torrents/add plus one status patch per object). Run it standalone.
+// Benchmark: N Torrent CRs created at once, then deleted at once, through the operator as its own
+// process against one qbittorrent-nox behind a counting proxy, each beside its floor from the same run.
 import {
   CoreV1Api,
   CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
+  Watch,
   type KubeConfig,
 } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
-import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import winston from "winston";
 import { QbittorrentClient } from "../../operator/clients/qbittorrent/client.js";
-import { loadConfig } from "../../operator/config/operator-config.js";
-import { startOperator } from "../../operator/main.js";
 import { startControlPlane } from "../cluster/control-plane.js";
 import { startQbittorrent, type QbittorrentInstance } from "../cluster/qbittorrent.js";
-import { counterTotal, formatResults, measureRss, type BenchResult } from "./bench-metrics.js";
+import { apiserverWrites, writesBetween } from "./apiserver-writes.js";
+import { formatResults, type BenchResult } from "./bench-metrics.js";
+import { startCountingProxy } from "./counting-proxy.js";
+import { startBenchOperator } from "./operator-process.js";
 
 const torrentApi = { group: "torrent.qbittorrent.io", version: "v1alpha1", plural: "torrents" };
+const finalizer = "torrent.qbittorrent.io/finalizer";
+/** The concurrency of every direct API call of the floors (and of the benchmark's creates and deletes). */
+const concurrency = 64;
 const steadySeconds = Number(process.env.BENCH_STEADY_SECONDS ?? 60);
+const writeResources = ["torrents", "events"];
 
-interface Listed {
-  metadata: { name: string; resourceVersion?: string };
-  status?: { hash?: string; conditions?: Array<{ type: string; status: string }> };
+interface Item {
+  name: string;
+  hash: string;
+  magnet: string;
 }
 
-/** Counts the HTTP requests the operator's qBittorrent clients send (their "qBittorrent request" debug lines). */
-function requestCounter(): { log: winston.Logger; count: () => number } {
-  let requests = 0;
-  const sink = new Writable({
-    objectMode: true,
-    write(info: { message?: string }, _encoding, done) {
-      if (info.message === "qBittorrent request") requests += 1;
-      done();
-    },
-  });
-  const log = winston.createLogger({
-    level: "debug",
-    transports: [new winston.transports.Stream({ stream: sink })],
-  });
-  return { log, count: () => requests };
+interface Watched {
+  type: string;
+  object: {
+    metadata: { name: string };
+    status?: { hash?: string; conditions?: Array<{ type: string; status: string }> };
+  };
 }
 
-async function inBatches<T>(
-  items: readonly T[],
-  size: number,
-  run: (item: T) => Promise<unknown>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+/** Runs `work` over `items` with at most `concurrency` at once. */
+async function pool<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-function magnets(n: number): Array<{ name: string; hash: string; magnet: string }> {
+function magnets(n: number): Item[] {
   const prefix = randomBytes(8).toString("hex");
   return Array.from({ length: n }, (_, i) => {
     const hash = `${prefix}${i.toString(16).padStart(24, "0")}`;
@@ -59,12 +56,8 @@ function magnets(n: number): Array<{ name: string; hash: string; magnet: string 
   });
 }
 
-async function createCrs(
-  custom: CustomObjectsApi,
-  namespace: string,
-  items: ReturnType<typeof magnets>,
-): Promise<void> {
-  await inBatches(items, 50, (item) =>
+async function createCrs(custom: CustomObjectsApi, namespace: string, items: readonly Item[]): Promise<void> {
+  await pool(items, (item) =>
     custom.createNamespacedCustomObject({
       ...torrentApi,
       namespace,
@@ -78,66 +71,145 @@ async function createCrs(
   );
 }
 
-async function listTorrents(custom: CustomObjectsApi, namespace: string): Promise<Listed[]> {
-  return ((await custom.listNamespacedCustomObject({ ...torrentApi, namespace })) as { items: Listed[] })
-    .items;
+async function deleteCrs(custom: CustomObjectsApi, namespace: string, items: readonly Item[]): Promise<void> {
+  await pool(items, (item) =>
+    custom.deleteNamespacedCustomObject({ ...torrentApi, namespace, name: item.name }),
+  );
 }
 
-/** The floor: create the CRs, one batched add, wait until qBittorrent lists them, one status patch each. */
-async function floor(
+/**
+ * Watches the namespace's Torrents from now on: resolves `converged` once all `n` have status.hash and
+ * Available=True, and `deleted` once `n` were deleted. Exact to the event, unlike polling a list.
+ */
+async function watchTorrents(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  n: number,
+): Promise<{ converged: Promise<number>; deleted: Promise<number>; stop: () => void }> {
+  const done = new Set<string>();
+  const gone = new Set<string>();
+  let converged!: (at: number) => void;
+  let deleted!: (at: number) => void;
+  const convergedAt = new Promise<number>((resolve) => (converged = resolve));
+  const deletedAt = new Promise<number>((resolve) => (deleted = resolve));
+  const request = await new Watch(kubeConfig).watch(
+    `/apis/${torrentApi.group}/${torrentApi.version}/namespaces/${namespace}/${torrentApi.plural}`,
+    {},
+    (type: string, object: Watched["object"]) => {
+      const name = object.metadata.name;
+      if (type === "DELETED") {
+        gone.add(name);
+        if (gone.size === n) deleted(Date.now());
+        return;
+      }
+      const available = object.status?.conditions?.some((c) => c.type === "Available" && c.status === "True");
+      if (object.status?.hash && available) done.add(name);
+      if (done.size === n) converged(Date.now());
+    },
+    () => undefined,
+  );
+  return { converged: convergedAt, deleted: deletedAt, stop: () => request.abort() };
+}
+
+/** Polls qBittorrent (directly, not through the proxy) until none of `items` is left; resolves then. */
+async function noneLeftIn(client: QbittorrentClient, items: readonly Item[]): Promise<number> {
+  for (;;) {
+    if ((await client.torrentsInfo(items.map((item) => item.hash))).length === 0) return Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function until<T>(promise: Promise<T>, what: string, timeoutMs = 900_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+
+/**
+ * The floors, no operator watching: converge = create, one batched add, wait until qBittorrent lists
+ * them, then per Torrent one finalizer patch and one status patch; delete = delete the CRs, one
+ * batched delete, one finalizer patch each. Returns both in milliseconds and leaves nothing behind.
+ */
+async function floors(
   kubeConfig: KubeConfig,
   qbittorrent: QbittorrentInstance,
   namespace: string,
   n: number,
-): Promise<number> {
+): Promise<{ convergeMs: number; deleteMs: number }> {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const client = new QbittorrentClient({ ...qbittorrent, timeoutMs: 60_000 });
   const items = magnets(n);
-  const started = Date.now();
-  await createCrs(custom, namespace, items);
-  await client.addTorrents({ urls: items.map((item) => item.magnet), tags: ["mediaplane"] });
-  for (;;) {
-    const present = new Set((await client.torrentsInfo(items.map((item) => item.hash))).map((t) => t.hash));
-    if (items.every((item) => present.has(item.hash))) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const now = new Date().toISOString();
-  await inBatches(items, 50, (item) =>
-    custom.patchNamespacedCustomObjectStatus(
-      {
-        ...torrentApi,
-        namespace,
-        name: item.name,
-        body: {
-          status: {
-            hash: item.hash,
-            conditions: [
-              {
-                type: "Available",
-                status: "True",
-                reason: "TorrentActive",
-                message: "",
-                lastTransitionTime: now,
-              },
-            ],
+  try {
+    const started = Date.now();
+    await createCrs(custom, namespace, items);
+    await client.addTorrents({ urls: items.map((item) => item.magnet), tags: ["mediaplane"] });
+    for (;;) {
+      const present = new Set((await client.torrentsInfo(items.map((item) => item.hash))).map((t) => t.hash));
+      if (items.every((item) => present.has(item.hash))) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const now = new Date().toISOString();
+    await pool(items, async (item) => {
+      await custom.patchNamespacedCustomObject(
+        { ...torrentApi, namespace, name: item.name, body: { metadata: { finalizers: [finalizer] } } },
+        merge,
+      );
+      await custom.patchNamespacedCustomObjectStatus(
+        {
+          ...torrentApi,
+          namespace,
+          name: item.name,
+          body: {
+            status: {
+              hash: item.hash,
+              adopted: false,
+              conditions: [
+                {
+                  type: "Available",
+                  status: "True",
+                  reason: "TorrentActive",
+                  message: "",
+                  lastTransitionTime: now,
+                },
+              ],
+            },
           },
         },
-      },
-      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-    ),
-  );
-  const elapsed = Date.now() - started;
-  await client.deleteTorrents(
-    items.map((item) => item.hash),
-    false,
-  );
-  await custom.deleteCollectionNamespacedCustomObject({ ...torrentApi, namespace });
-  client.close();
-  return elapsed;
+        merge,
+      );
+    });
+    const convergeMs = Date.now() - started;
+
+    const deleteStarted = Date.now();
+    await deleteCrs(custom, namespace, items);
+    await client.deleteTorrents(
+      items.map((item) => item.hash),
+      false,
+    );
+    await pool(items, (item) =>
+      custom.patchNamespacedCustomObject(
+        { ...torrentApi, namespace, name: item.name, body: { metadata: { finalizers: null } } },
+        merge,
+      ),
+    );
+    const deleteMs = Date.now() - deleteStarted;
+    return { convergeMs, deleteMs };
+  } finally {
+    client.close();
+  }
 }
 
 export async function benchTorrent(
   kubeConfig: KubeConfig,
+  kubeconfigPath: string,
   qbittorrent: QbittorrentInstance,
   namespace: string,
   n: number,
@@ -146,80 +218,82 @@ export async function benchTorrent(
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const floorNamespace = `${namespace}-floor`;
   await core.createNamespace({ body: { metadata: { name: floorNamespace } } });
-  // The floor runs first, without an operator watching, and leaves nothing behind.
-  const floorMs = await floor(kubeConfig, qbittorrent, floorNamespace, n);
+  const floor = await floors(kubeConfig, qbittorrent, floorNamespace, n);
 
-  const counter = requestCounter();
-  const running = await startOperator(
-    loadConfig({
-      MEDIAPLANE_LEADER_ELECTION: "false",
-      MEDIAPLANE_PROBE_HOST: "127.0.0.1",
-      MEDIAPLANE_PROBE_PORT: "0",
-      QBITTORRENT_URL: qbittorrent.url,
-      QBITTORRENT_USERNAME: qbittorrent.username,
-      QBITTORRENT_PASSWORD: qbittorrent.password,
-    }),
-    kubeConfig,
-    { log: counter.log },
-  );
-  const registry = running.operator.metrics.registry;
+  const proxy = await startCountingProxy(qbittorrent.url);
+  const direct = new QbittorrentClient({ ...qbittorrent, timeoutMs: 60_000 });
+  const operator = await startBenchOperator(kubeconfigPath, {
+    QBITTORRENT_URL: proxy.url,
+    QBITTORRENT_USERNAME: qbittorrent.username,
+    QBITTORRENT_PASSWORD: qbittorrent.password,
+  });
   try {
     const items = magnets(n);
-    const requestsBefore = counter.count();
+    const watch = await watchTorrents(kubeConfig, namespace, n);
+    const idle = operator.sample();
+    const requestsBefore = proxy.total();
+    const writesBefore = await apiserverWrites(kubeConfig);
     const started = Date.now();
     await createCrs(custom, namespace, items);
-    for (;;) {
-      const listed = await listTorrents(custom, namespace);
-      const converged = listed.filter(
-        (t) =>
-          t.status?.hash && t.status.conditions?.some((c) => c.type === "Available" && c.status === "True"),
-      ).length;
-      if (converged === n) break;
-      if (Date.now() - started > 900_000)
-        throw new Error(`only ${converged}/${n} converged after 15 minutes`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    const convergedMs = Date.now() - started;
-    const convergenceRequests = counter.count() - requestsBefore;
+    const convergedAt = await until(watch.converged, `${n} Torrents converged`);
+    const converged = operator.sample();
+    const convergeRequests = proxy.total() - requestsBefore;
+    // The benchmark's own creates are not the operator's writes.
+    const convergeWrites = writesBetween(writesBefore, await apiserverWrites(kubeConfig), writeResources) - n;
 
-    // Steady state: qBittorrent requests, status writes, any Torrent or Event write in the namespace.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    const versions = new Map(
-      (await listTorrents(custom, namespace)).map((t) => [t.metadata.name, t.metadata.resourceVersion]),
-    );
-    const writesBefore = await counterTotal(registry, "mediaplane_status_writes_total", {
-      controller: "torrent",
-    });
-    const steadyRequestsBefore = counter.count();
-    const steadyStart = new Date();
+    const steadyStart = operator.sample();
+    const steadyRequests = proxy.total();
+    const steadyWrites = await apiserverWrites(kubeConfig);
     await new Promise((resolve) => setTimeout(resolve, steadySeconds * 1000));
+    const steadyEnd = operator.sample();
+    if (process.env.BENCH_HEAP_SNAPSHOT === "1") {
+      process.kill(operator.pid, "SIGUSR2");
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+    }
     const perMinute = 60 / steadySeconds;
-    const statusWrites =
-      (await counterTotal(registry, "mediaplane_status_writes_total", { controller: "torrent" })) -
-      writesBefore;
-    const changedTorrents = (await listTorrents(custom, namespace)).filter(
-      (t) => versions.get(t.metadata.name) !== t.metadata.resourceVersion,
-    ).length;
-    const events = (await core.listNamespacedEvent({ namespace })).items.filter(
-      (event) =>
-        new Date(event.lastTimestamp ?? event.eventTime ?? 0).getTime() >= steadyStart.getTime() - 1000,
-    ).length;
+    const steadyWriteCount = writesBetween(steadyWrites, await apiserverWrites(kubeConfig), writeResources);
+    const steadyRequestCount = proxy.total() - steadyRequests;
+
+    const deleteRequestsBefore = proxy.total();
+    const deleteWritesBefore = await apiserverWrites(kubeConfig);
+    const deleteStarted = Date.now();
+    const emptied = noneLeftIn(direct, items);
+    await deleteCrs(custom, namespace, items);
+    const emptiedAt = await until(emptied, "no torrent left in qBittorrent");
+    const deletedAt = await until(watch.deleted, `${n} Torrents deleted`);
+    watch.stop();
+    const deleteWrites =
+      writesBetween(deleteWritesBefore, await apiserverWrites(kubeConfig), writeResources) - n;
+    const deleted = operator.sample();
+
     return {
-      name: `torrent: ${n} Torrents on one qbittorrent-nox`,
+      name: `torrent: ${n} Torrents on one qbittorrent-nox (operator as its own process)`,
       numbers: {
-        "converged: hash + Available=True (s)": convergedMs / 1000,
-        "floor: batched add + patches (s)": floorMs / 1000,
-        "ratio to floor": convergedMs / floorMs,
-        "qBittorrent requests to converge": convergenceRequests,
-        "qBittorrent requests / min steady": (counter.count() - steadyRequestsBefore) * perMinute,
-        "status writes / min steady": statusWrites * perMinute,
-        "Torrents changed / min steady": changedTorrents * perMinute,
-        "Events written / min steady": events * perMinute,
-        "process RSS (MiB)": measureRss(),
+        "converge: hash + Available=True (s)": (convergedAt - started) / 1000,
+        "converge floor (s)": floor.convergeMs / 1000,
+        "converge ratio to floor (goal <= 1.5)": (convergedAt - started) / floor.convergeMs,
+        "converge: apiserver writes (floor 2N)": convergeWrites,
+        "converge: qBittorrent requests": convergeRequests,
+        "converge: operator CPU (s)": converged.cpuSeconds - idle.cpuSeconds,
+        "delete: none left in qBittorrent (s)": (emptiedAt - deleteStarted) / 1000,
+        "delete: all CRs gone (s)": (deletedAt - deleteStarted) / 1000,
+        "delete floor (s)": floor.deleteMs / 1000,
+        "delete ratio to floor (goal <= 1.5)": (deletedAt - deleteStarted) / floor.deleteMs,
+        "delete: apiserver writes (floor N)": deleteWrites,
+        "delete: qBittorrent requests": proxy.total() - deleteRequestsBefore,
+        "steady: qBittorrent requests / min": steadyRequestCount * perMinute,
+        "steady: apiserver writes / min": steadyWriteCount * perMinute,
+        "steady: operator CPU (% of a core)":
+          ((steadyEnd.cpuSeconds - steadyStart.cpuSeconds) / steadySeconds) * 100,
+        "steady: operator RSS (MiB)": steadyEnd.rssMiB,
+        "operator RSS high-water mark (MiB)": deleted.peakRssMiB,
       },
     };
   } finally {
-    await running.stop();
+    await operator.stop();
+    direct.close();
+    await proxy.close();
   }
 }
 
@@ -235,7 +309,7 @@ async function main(): Promise<void> {
       for (const n of sizes) {
         const namespace = `bench-torrent-${n}`;
         await core.createNamespace({ body: { metadata: { name: namespace } } });
-        results.push(await benchTorrent(kubeConfig, qbittorrent, namespace, n));
+        results.push(await benchTorrent(kubeConfig, cluster.kubeconfigPath, qbittorrent, namespace, n));
         process.stdout.write(`${formatResults(results.slice(-1))}\n`);
       }
     } finally {
