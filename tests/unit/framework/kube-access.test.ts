@@ -16,6 +16,14 @@ import {
 
 const dir = mkdtempSync(join(tmpdir(), "mediaplane-kube-access-"));
 
+/** The text of a TLS option as the agent holds it: a string, a Buffer, or one of either in a list. */
+function pemText(option: unknown): string {
+  const first: unknown = Array.isArray(option) ? option[0] : option;
+  if (typeof first === "string") return first;
+  if (Buffer.isBuffer(first)) return first.toString("utf8");
+  throw new Error(`not PEM text: ${typeof first}`);
+}
+
 function kubeconfig(
   name: string,
   user: Record<string, unknown>,
@@ -84,9 +92,9 @@ test("certificates come from data or from files next to the kubeconfig; TLS chec
   assert.ok(access);
   const { agent } = await access.applyToFetchOptions({});
   assert.ok(agent instanceof Agent);
-  assert.equal(String(agent.options.ca), "CA-PEM");
-  assert.equal(String(agent.options.cert), "CERT");
-  assert.equal(String(agent.options.key), "KEY");
+  assert.equal(pemText(agent.options.ca), "CA-PEM");
+  assert.equal(pemText(agent.options.cert), "CERT");
+  assert.equal(pemText(agent.options.key), "KEY");
   assert.equal(agent.options.rejectUnauthorized, true);
   const insecure = kubeconfigFileAccess([
     kubeconfig("insecure", { token: "t" }, { "insecure-skip-tls-verify": true }),
