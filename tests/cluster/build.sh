@@ -62,7 +62,8 @@ build dfs dittofs github.com/marmos91/dittofs github.com/marmos91/dittofs/cmd/df
 if [[ $real_node == 1 ]]; then
   build kubelet kubernetes k8s.io/kubernetes k8s.io/kubernetes/cmd/kubelet "$k8s_ldflags"
   build kube-proxy kubernetes k8s.io/kubernetes k8s.io/kubernetes/cmd/kube-proxy "$k8s_ldflags"
-  build coredns coredns github.com/coredns/coredns github.com/coredns/coredns
+  # main.go in the wrapper: CoreDNS with only the plugins our Corefile uses.
+  build coredns coredns github.com/coredns/coredns .
   # Our own sandbox process: versioned by its source's hash (node-images.ts reads the same hash).
   pause_version=$(sha256sum "$here/go/pause/main.go" | cut -c1-12)
   if [[ -x "$bin_dir/pause-$pause_version" ]]; then
