@@ -40,7 +40,7 @@ import type { ClusterVersions } from "./versions.js";
 import { pauseImage } from "./images/node-images.js";
 import { startRealNode } from "./node/real-node.js";
 import type { RealNode } from "./node/real-node.js";
-import { checkRealNodeHost, hostIpv4 } from "./node/prerequisites.js";
+import { checkRealNodeHost, hostIpv4, RealNodeUnavailableError } from "./node/prerequisites.js";
 
 export interface ControlPlaneOptions {
   /** Fake kwok nodes to register (default 3). */
@@ -61,6 +61,8 @@ export interface ControlPlaneOptions {
   readonly realNode?: boolean;
   /** Limit for the real node's start, Ready included (default 180s). */
   readonly realNodeTimeoutMs?: number;
+  /** Give the real node its CNI bridge (default true; false only to test a node that never gets Ready). */
+  readonly realNodePodNetwork?: boolean;
 }
 
 export interface ControlPlane {
@@ -301,6 +303,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         admin,
         images: [pause.archive],
         timeoutMs: options.realNodeTimeoutMs ?? 180_000,
+        podNetwork: options.realNodePodNetwork ?? true,
       });
       mark("real node Ready");
     }
@@ -339,7 +342,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       stop,
     };
   } catch (error) {
-    const failure = startError(error, components);
+    // The real node's failures are one line already, naming the cause and its log; by now the node
+    // has stopped its own containerd, which must not be blamed with containerd's log tail.
+    const failure = error instanceof RealNodeUnavailableError ? error : startError(error, components);
     await stop();
     throw failure;
   }

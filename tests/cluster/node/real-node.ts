@@ -53,6 +53,11 @@ export interface RealNodeStart {
   /** Image archives imported before kubelet starts; the first holds layout.sandboxImage. */
   readonly images: readonly string[];
   readonly timeoutMs: number;
+  /**
+   * Write the CNI bridge config (default true). Without it the runtime reports NetworkReady=false and
+   * the node never becomes Ready: how the tests prove that failure is one line, not a hang.
+   */
+  readonly podNetwork?: boolean;
 }
 
 /**
@@ -121,13 +126,15 @@ async function publishClusterDns(admin: KubeConfig, layout: RealNodeLayout): Pro
   });
 }
 
-async function writeConfigs(layout: RealNodeLayout): Promise<void> {
+async function writeConfigs(layout: RealNodeLayout, podNetwork: boolean): Promise<void> {
   const dir = nodeDir(layout);
   await mkdir(cniConfDir(layout), { recursive: true });
   await mkdir(join(containerdPaths(layout).root), { recursive: true });
   await Promise.all([
     writeFile(containerdPaths(layout).config, containerdConfig(layout)),
-    writeFile(join(cniConfDir(layout), "10-mediaplane.conflist"), cniConflist(layout)),
+    podNetwork
+      ? writeFile(join(cniConfDir(layout), "10-mediaplane.conflist"), cniConflist(layout))
+      : undefined,
     writeFile(join(dir, "kubelet.yaml"), kubeletConfig(layout)),
     writeFile(join(dir, "kube-proxy.yaml"), kubeProxyConfig(layout)),
     writeFile(join(dir, "Corefile"), corefile(layout)),
@@ -182,7 +189,7 @@ export async function startRealNode(start: RealNodeStart): Promise<RealNode> {
   };
 
   try {
-    await writeConfigs(layout);
+    await writeConfigs(layout, start.podNetwork ?? true);
     components.launch("containerd", tools.containerd, ["--config", containerdPaths(layout).config]);
     await wait("containerd to answer on its socket", async () => {
       await ctr(tools, address, ["version"]);
