@@ -2,8 +2,9 @@
 // and streaming watches, authenticated from a KubeConfig. Errors carry the HTTP status.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { KubeAccess } from "./kube-access.js";
+import type { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import fetch, { type RequestInit, type Response } from "node-fetch";
+import { httpRequest, openHttpStream, type HttpRequest, type HttpStream } from "./http-request.js";
 import { apiVersionOf, collectionPath, objectPath, type ResourceType } from "./resource.js";
 
 export class KubeApiError extends Error {
@@ -46,7 +47,7 @@ export const patchTypes = {
 export class KubeApi {
   private readonly server: string;
   /** One agent for the client's life: client-node makes a new one per call, which means a TLS handshake per request. */
-  private agent: RequestInit["agent"] | undefined;
+  private agent: HttpAgent | undefined;
 
   constructor(private readonly kubeConfig: KubeAccess) {
     const cluster = kubeConfig.getCurrentCluster();
@@ -64,10 +65,9 @@ export class KubeApi {
     path: string,
     options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal } = {},
   ): Promise<T> {
-    const response = await this.send(method, path, options);
-    const text = await response.text();
-    if (!response.ok) throw errorFromResponse(method, path, response.status, text);
-    return (text ? JSON.parse(text) : {}) as T;
+    const answer = await httpRequest(await this.prepare(method, path, options));
+    if (!isOk(answer.status)) throw errorFromResponse(method, path, answer.status, answer.body);
+    return (answer.body ? JSON.parse(answer.body) : {}) as T;
   }
 
   async get<T extends KubernetesObject>(
@@ -158,11 +158,13 @@ export class KubeApi {
     options.signal.addEventListener("abort", abort, { once: true });
     let idle = setTimeout(abort, options.idleTimeoutMs);
     try {
-      const response = await this.send("GET", collectionPath(resource, namespace), {
-        query: { ...query, watch: true },
-        signal: controller.signal,
-      });
-      if (!response.ok)
+      const response: HttpStream = await openHttpStream(
+        await this.prepare("GET", collectionPath(resource, namespace), {
+          query: { ...query, watch: true },
+          signal: controller.signal,
+        }),
+      );
+      if (!isOk(response.status))
         throw errorFromResponse(
           "WATCH",
           collectionPath(resource, namespace),
@@ -170,7 +172,7 @@ export class KubeApi {
           await response.text(),
         );
       let buffered = "";
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      for await (const chunk of response.body) {
         clearTimeout(idle);
         idle = setTimeout(abort, options.idleTimeoutMs);
         buffered += chunk.toString("utf8");
@@ -192,21 +194,21 @@ export class KubeApi {
     }
   }
 
-  private async send(
+  /** The request with this moment's credentials (tokens rotate) and the one kept connection pool. */
+  private async prepare(
     method: string,
     path: string,
     options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal },
-  ): Promise<Response> {
+  ): Promise<HttpRequest> {
     const url = new URL(this.server + path);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    // Headers are read per request (tokens rotate); the connection pool is kept.
     const init = await this.kubeConfig.applyToFetchOptions({});
     this.agent ??=
       init.agent instanceof HttpsAgent
         ? new HttpsAgent({ ...init.agent.options, keepAlive: true })
-        : (init.agent as RequestInit["agent"]);
+        : (init.agent as HttpAgent | undefined);
     // client-node (in tests) returns a WHATWG Headers object, kube-access.ts a plain record: copy either.
     const given = init.headers as Headers | Record<string, string> | undefined;
     const headers: Record<string, string> = {
@@ -218,17 +220,18 @@ export class KubeApi {
       Accept: "application/json",
     };
     if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
-    return fetch(url.toString(), {
-      ...init,
-      agent: this.agent,
+    return {
       method,
+      url,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      // node-fetch's AbortSignal type predates the DOM one; they are compatible at run time.
-      signal: options.signal as RequestInit["signal"],
-    });
+      agent: this.agent,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    };
   }
 }
+
+const isOk = (status: number): boolean => status >= 200 && status < 300;
 
 function errorFromResponse(method: string, path: string, status: number, text: string): KubeApiError {
   let reason = String(status);

@@ -1,6 +1,7 @@
-// An axios client for the DittoFS v0.29.0 control plane: login and token refresh at 80 % of the
+// A client for the DittoFS v0.29.0 control plane: login and token refresh at 80 % of the
 // token's lifetime (tokens only in memory, never logged), and the adapter, store, user and share calls.
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import { HttpTransportError } from "../../framework/http-request.js";
+import { JsonHttp, type JsonAnswer } from "../json-http.js";
 import type {
   Adapter,
   AdapterType,
@@ -45,19 +46,17 @@ interface Tokens {
 }
 
 export class DittoFsClient {
-  private readonly http: AxiosInstance;
+  private readonly http: JsonHttp;
   private readonly now: () => number;
   private tokens: Tokens | undefined;
   private loginCount = 0;
 
   constructor(private readonly options: DittoFsClientOptions) {
     this.now = options.now ?? Date.now;
-    this.http = axios.create({
-      baseURL: options.url.replace(/\/+$/, ""),
-      timeout: options.timeoutMs,
+    this.http = new JsonHttp({
+      baseUrl: options.url,
+      timeoutMs: options.timeoutMs,
       headers: { Accept: "application/json" },
-      validateStatus: () => true,
-      maxRedirects: 0,
     });
   }
 
@@ -218,16 +217,14 @@ export class DittoFsClient {
     return answer.access_token;
   }
 
-  private async send(method: Method, path: string, body?: unknown, token?: string): Promise<AxiosResponse> {
+  private async send(method: Method, path: string, body?: unknown, token?: string): Promise<JsonAnswer> {
     try {
-      return await this.http.request({
-        method,
-        url: path,
-        ...(body === undefined ? {} : { data: body }),
+      return await this.http.request(method, path, {
+        ...(body === undefined ? {} : { body }),
         ...(token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } }),
       });
     } catch (error) {
-      const code = error instanceof AxiosError ? (error.code ?? "ERROR") : "ERROR";
+      const code = error instanceof HttpTransportError ? error.code : "ERROR";
       throw new DittoFsUnreachableError(
         `DittoFS at ${this.options.url} did not answer ${method} ${path} (${code})`,
       );
@@ -240,7 +237,7 @@ function sharePath(path: string): string {
   return encodeURIComponent(path.replace(/^\/+/, ""));
 }
 
-function expect(answer: AxiosResponse, what: string): unknown {
+function expect(answer: JsonAnswer, what: string): unknown {
   if (answer.status >= 200 && answer.status < 300) return answer.data;
   const detail = problemDetail(answer.data);
   if (answer.status >= 500)

@@ -1,6 +1,7 @@
-// An axios client for the Jellyfin calls the MediaStack wiring makes: the first-run wizard (/Startup/*,
+// A client for the Jellyfin calls the MediaStack wiring makes: the first-run wizard (/Startup/*,
 // open to anyone until completed), login, API keys (/Auth/Keys) and libraries (/Library/VirtualFolders).
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import { HttpTransportError } from "../../framework/http-request.js";
+import { JsonHttp, type JsonAnswer } from "../json-http.js";
 
 export interface JellyfinClientOptions {
   readonly url: string;
@@ -47,15 +48,10 @@ export class JellyfinRejectedError extends Error {
 }
 
 export class JellyfinClient {
-  private readonly http: AxiosInstance;
+  private readonly http: JsonHttp;
 
   constructor(private readonly options: JellyfinClientOptions) {
-    this.http = axios.create({
-      baseURL: options.url.replace(/\/+$/, ""),
-      timeout: options.timeoutMs,
-      validateStatus: () => true,
-      maxRedirects: 0,
-    });
+    this.http = new JsonHttp({ baseUrl: options.url, timeoutMs: options.timeoutMs });
   }
 
   async publicInfo(): Promise<JellyfinPublicInfo> {
@@ -144,17 +140,15 @@ export class JellyfinClient {
     path: string,
     options: { token?: string; query?: Record<string, string>; body?: unknown } = {},
   ): Promise<unknown> {
-    let answer: AxiosResponse;
+    let answer: JsonAnswer;
     try {
-      answer = await this.http.request({
-        method,
-        url: path,
+      answer = await this.http.request(method, path, {
         headers: { Authorization: this.authorization(options.token), Accept: "application/json" },
-        ...(options.query ? { params: options.query } : {}),
-        ...(options.body !== undefined ? { data: options.body } : {}),
+        ...(options.query ? { query: options.query } : {}),
+        ...(options.body !== undefined ? { body: options.body } : {}),
       });
     } catch (error) {
-      const code = error instanceof AxiosError ? (error.code ?? "ERROR") : "ERROR";
+      const code = error instanceof HttpTransportError ? error.code : "ERROR";
       throw new JellyfinUnreachableError(`Jellyfin did not answer ${method} ${path} (${code})`);
     }
     if (answer.status >= 200 && answer.status < 300) return answer.data;

@@ -19,6 +19,7 @@ import {
 import type { LoginBackoff } from "./login-backoff.js";
 import type { QbittorrentLogger } from "./logger.js";
 import type { QbittorrentRequestObserver } from "./request-observer.js";
+import type { MultipartPart } from "./multipart-body.js";
 import { QbittorrentSession } from "./session.js";
 import type { ApiAnswer, ApiRequest } from "./session.js";
 import { addStoppedField, parseWebapiVersion, pauseEndpoint, resumeEndpoint } from "./webapi-version.js";
@@ -82,19 +83,24 @@ export class QbittorrentClient {
   /** Adds every URL and file in ONE multipart request. See AddTorrentsResult for what the answer proves. */
   async addTorrents(request: AddTorrentsRequest): Promise<AddTorrentsResult> {
     const version = await this.webapiVersion();
-    const form = new FormData();
+    const form: MultipartPart[] = [];
+    const field = (name: string, value: string): void => void form.push({ name, value });
     const urls = request.urls ?? [];
-    if (urls.length > 0) form.append("urls", urls.join("\n"));
+    if (urls.length > 0) field("urls", urls.join("\n"));
     for (const file of request.torrentFiles ?? []) {
-      const bytes = new Uint8Array(file.content);
-      form.append("torrents", new Blob([bytes], { type: "application/x-bittorrent" }), file.filename);
+      form.push({
+        name: "torrents",
+        filename: file.filename,
+        contentType: "application/x-bittorrent",
+        bytes: Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength),
+      });
     }
-    if (request.savepath !== undefined) form.append("savepath", request.savepath);
-    if (request.category !== undefined) form.append("category", request.category);
-    if (request.tags !== undefined && request.tags.length > 0) form.append("tags", request.tags.join(","));
-    if (request.paused !== undefined) form.append(addStoppedField(version), String(request.paused));
-    if (request.upLimit !== undefined) form.append("upLimit", String(request.upLimit));
-    if (request.dlLimit !== undefined) form.append("dlLimit", String(request.dlLimit));
+    if (request.savepath !== undefined) field("savepath", request.savepath);
+    if (request.category !== undefined) field("category", request.category);
+    if (request.tags !== undefined && request.tags.length > 0) field("tags", request.tags.join(","));
+    if (request.paused !== undefined) field(addStoppedField(version), String(request.paused));
+    if (request.upLimit !== undefined) field("upLimit", String(request.upLimit));
+    if (request.dlLimit !== undefined) field("dlLimit", String(request.dlLimit));
 
     const answer = await this.session.send({ method: "POST", endpoint: "torrents/add", multipart: form });
     return interpretAddTorrentsAnswer(answer.status, answer.body);

@@ -4,10 +4,7 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import axios from "axios";
-import type { AxiosInstance } from "axios";
-import { CookieJar } from "tough-cookie";
-import { attachCookieJar } from "./cookie-jar-interceptor.js";
+import { HttpTransportError, httpRequest } from "../../framework/http-request.js";
 import {
   QbittorrentProtocolError,
   QbittorrentUnauthorizedError,
@@ -18,8 +15,10 @@ import { LoginBackoff, type LoginAttemptDecision } from "./login-backoff.js";
 import { interpretLoginAnswer } from "./login-answer.js";
 import { silentQbittorrentLogger } from "./logger.js";
 import type { QbittorrentLogger } from "./logger.js";
+import { encodeMultipart, type MultipartPart } from "./multipart-body.js";
 import { requestResultForStatus } from "./request-observer.js";
 import type { QbittorrentRequestObserver, QbittorrentRequestResult } from "./request-observer.js";
+import { SessionCookies } from "./session-cookies.js";
 
 export interface QbittorrentSessionOptions {
   /** WebUI base URL, e.g. http://qbittorrent:8080 (a path prefix behind a reverse proxy is kept). */
@@ -44,7 +43,7 @@ export interface ApiRequest {
   /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string>;
   /** Sent as multipart/form-data. */
-  multipart?: FormData;
+  multipart?: readonly MultipartPart[];
 }
 
 export interface ApiAnswer {
@@ -57,7 +56,8 @@ type AuthMode = "cookie" | "apiKey" | "none";
 export class QbittorrentSession {
   /** The URL without any user:password@ part, safe for messages and logs. */
   readonly displayUrl: string;
-  private readonly http: AxiosInstance;
+  /** `<WebUI URL>/api/v2/`: endpoints resolve against it. */
+  private readonly apiBase: URL;
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 });
   private readonly logger: QbittorrentLogger;
@@ -66,7 +66,7 @@ export class QbittorrentSession {
   private readonly timeoutMs: number;
   private readonly observer: QbittorrentRequestObserver | undefined;
   // ECMAScript private fields: JSON.stringify and util.inspect of a session never show them.
-  readonly #jar = new CookieJar();
+  readonly #cookies = new SessionCookies();
   readonly #credentials: { username: string; password: string; apiKey: string | undefined };
   /** Names these credentials in the shared login ledger without holding the password. */
   readonly #credentialId: string;
@@ -97,26 +97,7 @@ export class QbittorrentSession {
           ? "cookie"
           : "none";
 
-    this.http = axios.create({
-      baseURL: new URL("api/v2/", base).toString(),
-      timeout: options.timeoutMs,
-      proxy: false,
-      maxRedirects: 0,
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      responseType: "text",
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      headers: { "User-Agent": "mediaplane-operator" },
-    });
-    attachCookieJar(this.http, this.#jar);
-    if (this.authMode === "apiKey") {
-      const header = `Bearer ${this.#credentials.apiKey}`;
-      this.http.interceptors.request.use((config) => {
-        config.headers.set("Authorization", header);
-        return config;
-      });
-    }
+    this.apiBase = new URL("api/v2/", base);
   }
 
   /** Increases with every successful login: state cached per login (the Web API version) keys on it. */
@@ -226,7 +207,7 @@ export class QbittorrentSession {
       });
     }
 
-    await this.#jar.removeAllCookies();
+    this.#cookies.clear();
     let answer: ApiAnswer;
     try {
       answer = await this.dispatch({
@@ -348,25 +329,34 @@ export class QbittorrentSession {
 
   private async dispatch(request: ApiRequest): Promise<ApiAnswer> {
     const started = Date.now();
-    const data =
-      request.multipart ?? (request.form === undefined ? undefined : new URLSearchParams(request.form));
+    const url = new URL(request.endpoint, this.apiBase);
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+    const { contentType, body } = encodeBody(request);
     try {
-      const response = await this.http.request<unknown>({
+      const answer = await httpRequest({
         method: request.method,
-        url: request.endpoint,
-        params: request.query,
-        data,
+        url,
+        headers: {
+          "User-Agent": "mediaplane-operator",
+          // No Origin or Referer: qBittorrent's CSRF check answers 401 to one that does not match the Host.
+          Cookie: this.#cookies.header(),
+          Authorization: this.authMode === "apiKey" ? `Bearer ${this.#credentials.apiKey}` : undefined,
+          "Content-Type": contentType,
+        },
+        ...(body === undefined ? {} : { body }),
+        timeoutMs: this.timeoutMs,
+        agent: url.protocol === "https:" ? this.httpsAgent : this.httpAgent,
       });
-      const body = typeof response.data === "string" ? response.data : "";
+      this.#cookies.store(answer.headers["set-cookie"]);
       this.logger.debug("qBittorrent request", {
         url: this.displayUrl,
         method: request.method,
         endpoint: request.endpoint,
-        status: response.status,
+        status: answer.status,
         durationMs: Date.now() - started,
       });
-      this.report(request.endpoint, requestResultForStatus(response.status), started);
-      return { status: response.status, body };
+      this.report(request.endpoint, requestResultForStatus(answer.status), started);
+      return { status: answer.status, body: answer.body };
     } catch (error) {
       this.report(request.endpoint, "unreachable", started);
       throw this.unreachable(error, request.endpoint);
@@ -383,12 +373,13 @@ export class QbittorrentSession {
   }
 
   private unreachable(error: unknown, endpoint: string): Error {
-    if (!axios.isAxiosError(error)) return error instanceof Error ? error : new Error(String(error));
-    const code = error.code ?? "ERR_NETWORK";
-    const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT";
+    if (!(error instanceof HttpTransportError))
+      return error instanceof Error ? error : new Error(String(error));
+    const code = error.code;
+    const timedOut = code === "ETIMEDOUT";
     const what = timedOut ? `timed out after ${this.timeoutMs} ms` : `failed (${code})`;
     this.logger.debug("qBittorrent request failed", { url: this.displayUrl, endpoint, code });
-    // Only the code is kept: axios errors carry the request config, including the login form.
+    // Only the code is kept: the transport's message never carries the request, but this stays safe if it did.
     return new QbittorrentUnreachableError(
       `request to qBittorrent at ${this.displayUrl} ${what} on ${endpoint}`,
       code,
@@ -426,4 +417,19 @@ export function parseWebuiUrl(url: string): URL {
   parsed.search = "";
   parsed.hash = "";
   return parsed;
+}
+
+/** The form as application/x-www-form-urlencoded, or the parts as multipart/form-data. */
+function encodeBody(request: ApiRequest): {
+  contentType: string | undefined;
+  body: string | Buffer | undefined;
+} {
+  if (request.multipart !== undefined) return encodeMultipart(request.multipart);
+  if (request.form !== undefined) {
+    return {
+      contentType: "application/x-www-form-urlencoded",
+      body: new URLSearchParams(request.form).toString(),
+    };
+  }
+  return { contentType: undefined, body: undefined };
 }

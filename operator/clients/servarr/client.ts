@@ -1,6 +1,7 @@
-// An axios client for the *arr apps' HTTP API (Sonarr and Radarr /api/v3, Prowlarr /api/v1): ping,
+// A client for the *arr apps' HTTP API (Sonarr and Radarr /api/v3, Prowlarr /api/v1): ping,
 // the provider resources (download clients, applications), root folders and the media management config.
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import { HttpTransportError } from "../../framework/http-request.js";
+import { JsonHttp, type JsonAnswer } from "../json-http.js";
 import type { MediaManagementConfig, ProviderResource, RootFolderResource } from "./api-types.js";
 import {
   ServarrRejectedError,
@@ -26,16 +27,13 @@ export interface ServarrClientOptions {
 export type ProviderCollection = "downloadclient" | "applications";
 
 export class ServarrClient {
-  private readonly http: AxiosInstance;
+  private readonly http: JsonHttp;
 
   constructor(private readonly options: ServarrClientOptions) {
-    this.http = axios.create({
-      baseURL: `${options.url.replace(/\/+$/, "")}`,
-      timeout: options.timeoutMs,
+    this.http = new JsonHttp({
+      baseUrl: options.url,
+      timeoutMs: options.timeoutMs,
       headers: { "X-Api-Key": options.apiKey, Accept: "application/json" },
-      // Every status is an answer to interpret here, not an exception thrown by axios.
-      validateStatus: () => true,
-      maxRedirects: 0,
     });
   }
 
@@ -98,21 +96,19 @@ export class ServarrClient {
     path: string,
     body?: unknown,
     options: { noKey?: boolean } = {},
-  ): Promise<AxiosResponse> {
+  ): Promise<JsonAnswer> {
     try {
-      return await this.http.request({
-        method,
-        url: path,
-        ...(body !== undefined ? { data: body } : {}),
+      return await this.http.request(method, path, {
+        ...(body !== undefined ? { body } : {}),
         ...(options.noKey ? { headers: { "X-Api-Key": undefined } } : {}),
       });
     } catch (error) {
-      const code = error instanceof AxiosError ? (error.code ?? "ERROR") : "ERROR";
+      const code = error instanceof HttpTransportError ? error.code : "ERROR";
       throw new ServarrUnreachableError(`${this.options.appName} did not answer ${method} ${path} (${code})`);
     }
   }
 
-  private expectList<T>(answer: AxiosResponse, what: string): T[] {
+  private expectList<T>(answer: JsonAnswer, what: string): T[] {
     const data = this.expect(answer, what);
     if (!Array.isArray(data)) {
       throw new ServarrRejectedError(
@@ -123,7 +119,7 @@ export class ServarrClient {
     return data as T[];
   }
 
-  private expect(answer: AxiosResponse, what: string): unknown {
+  private expect(answer: JsonAnswer, what: string): unknown {
     const app = this.options.appName;
     if (answer.status >= 200 && answer.status < 300) return answer.data;
     if (answer.status === 401)

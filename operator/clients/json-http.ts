@@ -1,0 +1,49 @@
+// The JSON-over-HTTP exchange the app clients share (the *arr apps, Jellyfin, DittoFS): one base URL,
+// a timeout, default headers, and every status an answer for the client to interpret, none an exception.
+import { httpRequest, parseJsonBody } from "../framework/http-request.js";
+
+export interface JsonHttpOptions {
+  /** e.g. http://home-sonarr.media.svc.cluster.local:8989; request paths are appended to it. */
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  /** Sent with every request unless a request sets the same name (undefined removes it). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface JsonRequestOptions {
+  readonly body?: unknown;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface JsonAnswer {
+  readonly status: number;
+  /** The body parsed as JSON; text that is not JSON stays text, an empty body is undefined. */
+  readonly data: unknown;
+}
+
+export class JsonHttp {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: JsonHttpOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+  }
+
+  /** Throws HttpTransportError (with Node's code, or ETIMEDOUT) only when no answer came. */
+  async request(method: string, path: string, options: JsonRequestOptions = {}): Promise<JsonAnswer> {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+    const answer = await httpRequest({
+      method,
+      url,
+      headers: {
+        ...this.options.headers,
+        ...(options.body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      timeoutMs: this.options.timeoutMs,
+    });
+    return { status: answer.status, data: parseJsonBody(answer) };
+  }
+}
