@@ -48,8 +48,9 @@ function renderApiKeyEnv(stackName: string, app: ResolvedApp): V1EnvVar[] {
 }
 
 /**
- * LinuxServer's Transmission image turns on RPC authentication with USER and PASS (its README's
- * optional `-e USER=username -e PASS=password`): the wiring and Sonarr/Radarr log in with the Secret's.
+ * LinuxServer's Transmission image turns on RPC authentication with USER and PASS (its
+ * root/etc/s6-overlay/s6-rc.d/init-transmission-config/run writes them into settings.json on every
+ * start): the wiring and Sonarr/Radarr log in with the Secret's.
  */
 function renderTransmissionLoginEnv(stackName: string, app: ResolvedApp): V1EnvVar[] {
   if (app.name !== "transmission") return [];
