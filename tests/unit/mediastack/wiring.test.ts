@@ -161,7 +161,7 @@ test("Wired names a failure before a wait, lists every open link, and is WiringD
   assert.equal(condition.reason, "DownloadClientTestFailed");
   assert.match(
     condition.message,
-    /^7\/9 links wired; not wired: sonarr-download-client \(WaitingForSonarr: down\); /,
+    /^7\/9 links wired; download client: qBittorrent; not wired: sonarr-download-client \(WaitingForSonarr: down\); /,
   );
   assert.equal(appWired("sonarr", planned, links), false);
   assert.equal(appWired("jellyfin", planned, links), true);
