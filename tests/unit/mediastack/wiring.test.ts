@@ -2,7 +2,12 @@
 // counts as drifted (secrets come back masked), how outcomes become the Wired condition, the backoff.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { BazarrUnauthorizedError, BazarrUnreachableError } from "../../../operator/clients/bazarr/client.js";
 import type { ProviderResource } from "../../../operator/clients/servarr/api-types.js";
+import {
+  TransmissionUnauthorizedError,
+  TransmissionUnreachableError,
+} from "../../../operator/clients/transmission/client.js";
 import {
   ServarrUnauthorizedError,
   ServarrUnreachableError,
@@ -122,6 +127,22 @@ test("client failures become the reasons that name the app", () => {
   assert.equal(
     failureOutcome(new ServarrUnauthorizedError("x"), "radarr", "DownloadClientTestFailed").reason,
     "RadarrRejectedApiKey",
+  );
+  assert.equal(
+    failureOutcome(new BazarrUnauthorizedError("x"), "bazarr", "AppRefusedRequest").reason,
+    "BazarrRejectedApiKey",
+  );
+  assert.equal(
+    failureOutcome(new BazarrUnreachableError("x"), "bazarr", "AppRefusedRequest").reason,
+    "WaitingForBazarr",
+  );
+  assert.equal(
+    failureOutcome(new TransmissionUnauthorizedError("x"), "transmission", "AppRefusedRequest").reason,
+    "TransmissionLoginFailed",
+  );
+  assert.equal(
+    failureOutcome(new TransmissionUnreachableError("x"), "transmission", "AppRefusedRequest").reason,
+    "WaitingForTransmission",
   );
   const refused = failureOutcome(
     new ServarrValidationError("x", [{ propertyName: "Username", errorMessage: "Authentication failure" }]),
