@@ -1,5 +1,6 @@
 // A fake Bazarr for the wiring tests, from Bazarr's source (morpheus65535/bazarr): /api/system/ping, and
-// the settings API that connects it to Sonarr and Radarr, with Bazarr's key check, casts and validators.
+// the settings API that connects it to Sonarr and Radarr, with Bazarr's key check, casts and validators
+// (bazarr/app/config.py, bazarr/api/system/settings.py and api/utils.py of the 1.x flask_restx API).
 import {
   startFakeServer,
   type FakeAnswer,
@@ -133,6 +134,7 @@ export async function startBazarrFake(options: BazarrFakeOptions): Promise<Bazar
     },
     {
       // SystemSettings.post → save_settings(zip(request.form.keys(), request.form.listvalues())), 204.
+      // (languages-*, notifications-* fields update Bazarr's database; the wiring sends none.)
       method: "POST",
       path: "/api/system/settings",
       handler: (request) => {
@@ -154,14 +156,16 @@ export async function startBazarrFake(options: BazarrFakeOptions): Promise<Bazar
           if (name === "base_url" && typeof value === "string") value = slashCleaned(value);
           next[section as keyof typeof next][name] = value;
         }
-        // settings.validators.validate(): a ValidationError reloads the settings and propagates: a 500.
+        // settings.validators.validate(): a ValidationError reloads the settings; api/system/settings.py
+        // (the flask_restx version, Bazarr 1.x) answers `e.message, 406`.
         for (const [section, keys] of Object.entries(schema)) {
           for (const [name, [, rule]] of Object.entries(keys)) {
             const value = next[section as keyof typeof next][name];
             if (!rule(value)) {
               return {
-                status: 500,
-                body: { message: `${section}.${name} invalid (${JSON.stringify(value)})` },
+                status: 406,
+                body: JSON.stringify(`${section}.${name} invalid for ${JSON.stringify(value)}`),
+                headers: { "Content-Type": "application/json" },
               };
             }
           }

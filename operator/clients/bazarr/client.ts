@@ -12,7 +12,7 @@ export class BazarrUnauthorizedError extends Error {
   override readonly name = "BazarrUnauthorizedError";
 }
 
-/** Any other refusal; a settings POST its validators refuse is a 500 (dynaconf's ValidationError). */
+/** Any other refusal; a settings POST its validators refuse is a 406 with the validator's message. */
 export class BazarrRejectedError extends Error {
   override readonly name = "BazarrRejectedError";
   constructor(
@@ -38,7 +38,8 @@ export type BazarrSettings = Readonly<Record<string, Readonly<Record<string, unk
  * (api/system/ping.py); `authenticate` (api/utils.py) takes the key as ?apikey=, a form field apikey or
  * the X-API-KEY header and answers 401 otherwise; `GET /api/system/settings` returns the settings,
  * `POST /api/system/settings` takes form fields `settings-<section>-<key>`, saves them through
- * save_settings (app/config.py: "true"/"false" become booleans, digits integers) and answers 204.
+ * save_settings (app/config.py: "true"/"false" become booleans, digits integers) and answers 204, or
+ * 406 with the validator's message (api/system/settings.py, the flask_restx API of Bazarr 1.x).
  */
 export class BazarrClient {
   private readonly http: AxiosInstance;
@@ -98,6 +99,8 @@ export class BazarrClient {
       throw new BazarrUnauthorizedError(`Bazarr refused the API key (401) on ${what}`);
     if (answer.status >= 502 && answer.status <= 504)
       throw new BazarrUnreachableError(`Bazarr failed ${what} with ${answer.status}`);
-    throw new BazarrRejectedError(`Bazarr refused ${what} with ${answer.status}`, answer.status);
+    // api/system/settings.py answers a dynaconf ValidationError with `e.message, 406`.
+    const words = typeof answer.data === "string" ? `: ${answer.data.slice(0, 512)}` : "";
+    throw new BazarrRejectedError(`Bazarr refused ${what} with ${answer.status}${words}`, answer.status);
   }
 }

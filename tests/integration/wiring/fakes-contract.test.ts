@@ -341,8 +341,8 @@ test("Bazarr's settings API: ping without a key, 401 otherwise, form fields cast
   assert.equal(bazarr.settings.sonarr.port, 8989, "digits become an integer");
   assert.equal(bazarr.settings.sonarr.base_url, "/", "base_url_slash_cleaner");
   assert.equal(bazarr.settings.sonarr.ssl, false);
-  // A port out of range fails the validators: Bazarr reloads its settings and answers 500.
-  assert.equal(await bazarrPost({ "settings-sonarr-port": "70000" }), 500);
+  // A port out of range fails the validators: Bazarr reloads its settings and answers 406.
+  assert.equal(await bazarrPost({ "settings-sonarr-port": "70000" }), 406);
   assert.equal(bazarr.settings.sonarr.port, 8989, "nothing of a refused save is kept");
   assert.equal(await bazarrPost({ "settings-sonarr-host": "sonarr.test.svc" }), 400);
 });
