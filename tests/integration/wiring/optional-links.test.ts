@@ -229,6 +229,14 @@ test("Bazarr and Transmission as the downloader: Wired=True against the fakes an
     /transmission-download-dir \(TransmissionLoginFailed: Transmission refused the login \(401\)/,
   );
   assert.equal(refused.status?.conditions?.find((c) => c.type === "Wired")?.status, "False");
+  // Every link through Transmission waits on its login; Bazarr's and Prowlarr's stay wired.
+  const byName = Object.fromEntries(
+    (refused.status?.wiring?.links ?? []).map((link) => [link.name, link.wired ? "wired" : link.reason]),
+  );
+  assert.equal(byName["sonarr-download-client"], "TransmissionLoginFailed");
+  assert.equal(byName["radarr-download-client"], "TransmissionLoginFailed");
+  assert.equal(byName["bazarr-sonarr"], "wired");
+  assert.equal(byName["prowlarr-radarr"], "wired");
   assert.ok(!JSON.stringify(refused.status).includes(login.password));
 });
 

@@ -1,7 +1,6 @@
 // The Bazarr links: Bazarr connected to Sonarr and to Radarr (their in-cluster Service and generated API
 // key) through its settings API. Bazarr has one connection per app, so the link owns those settings.
-import { sameJson } from "./applied-hash.js";
-import { appliedHash } from "./applied-hash.js";
+import { appliedHash, sameJson } from "./applied-hash.js";
 import { arrMedia, bazarrConnection, type ArrApp } from "./desired-entries.js";
 import { LinkFailure, failureOutcome } from "./link-outcome.js";
 import type { StepResult, WiringEnvironment } from "./wiring-environment.js";
@@ -36,6 +35,7 @@ export async function wireBazarrConnection(
     return { message: `Bazarr connected to ${name} (settings written)`, appliedHash: hash };
   } catch (error) {
     const { reason, message } = failureOutcome(error, "bazarr", "AppRefusedRequest");
-    throw new LinkFailure(reason, message);
+    // A validator's 406 message quotes the value it refused ("... but it is <value>"): never a key.
+    throw new LinkFailure(reason, message.replaceAll(env.apiKeys[app], "********"));
   }
 }

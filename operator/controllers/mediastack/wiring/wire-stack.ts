@@ -100,12 +100,14 @@ function environment(inputs: WiringInputs, options: WiringOptions): WiringEnviro
 
 /**
  * Whether an app answers at all (the *arr apps' /ping, Jellyfin's public info, Bazarr's
- * /api/system/ping); qBittorrent's and Transmission's own calls tell.
+ * /api/system/ping, Transmission's session-get, which also proves the login before Sonarr's and
+ * Radarr's save-time tests try it); qBittorrent's own calls tell.
  */
 async function answers(env: WiringEnvironment, app: AppName): Promise<void> {
   if (app === "sonarr" || app === "radarr" || app === "prowlarr") await env.servarr(app).ping();
   if (app === "jellyfin") await env.jellyfin().publicInfo();
   if (app === "bazarr") await env.bazarr().ping();
+  if (app === "transmission") await env.transmission().sessionGet();
 }
 
 async function runStep(
