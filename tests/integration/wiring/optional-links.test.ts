@@ -40,13 +40,17 @@ before(async () => {
   for (const dir of ["media/tv", "media/movies", "media/music", "torrents"]) {
     mkdirSync(join(dataRoot, dir), { recursive: true });
   }
-  operator = await startMediaStackOperator(kubeConfig, {
+  operator = await startOperator();
+});
+
+function startOperator(): Promise<Operator> {
+  return startMediaStackOperator(kubeConfig, {
     urlAliases: aliases,
     resyncSeconds: 2,
     wiringRetry: { baseMs: 300, capMs: 2_000 },
     wiringRequestTimeoutMs: 3_000,
   });
-});
+}
 
 after(async () => {
   await operator?.stop();
@@ -177,7 +181,7 @@ test("Bazarr and Transmission as the downloader: Wired=True against the fakes an
     assert.ok(!status.includes(secretValue), "no key or password in status");
   }
 
-  // Three resyncs: nothing is written again, one owned entry each.
+  // Three resyncs, an operator restart and three more: nothing is written again, one owned entry each.
   const writes = (): number =>
     sonarr.requests.filter((r) => r.method !== "GET").length +
     radarr.requests.filter((r) => r.method !== "GET").length +
@@ -191,6 +195,9 @@ test("Bazarr and Transmission as the downloader: Wired=True against the fakes an
     });
   };
   await resyncs("three resyncs");
+  await operator.stop();
+  operator = await startOperator();
+  await resyncs("three resyncs after an operator restart");
   assert.equal(writes(), writesBefore, "idempotent: no write after the first wiring");
   assert.equal(sonarr.downloadClients.entries.length, 1);
   assert.equal(radarr.downloadClients.entries.length, 1);
