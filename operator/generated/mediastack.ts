@@ -163,12 +163,18 @@ export type MediaStackSpec = {
     enabled?: boolean;
     /** Prowlarr gets Sonarr and Radarr as applications (with the in-cluster Prowlarr and app URLs). */
     prowlarrApplications?: boolean;
-    /** Sonarr and Radarr get the stack's qBittorrent as download client (categories tv and movies), and qBittorrent gets those categories with save paths under /data/torrents. */
+    /** Sonarr and Radarr get the stack's downloader (wiring.downloader, qBittorrent or Transmission) as download client (categories tv and movies); qBittorrent gets those categories with save paths under /data/torrents, Transmission its download directory /data/torrents. */
     downloadClients?: boolean;
     /** Sonarr gets the root folder /data/media/tv, Radarr /data/media/movies, both with hardlinks on. */
     mediaFolders?: boolean;
-    /** Jellyfin's first-run wizard is completed with the generated admin, its API key stored in the stack's API key Secret, and the libraries Movies, Shows and Music created on /data/media. */
+    /** Jellyfin's first-run wizard is completed with the generated admin, its API key stored in the stack's API key Secret, and the libraries Movies and Shows created on /data/media (Music too with musicLibrary). */
     jellyfin?: boolean;
+    /** Which download client Sonarr and Radarr get. Defaults to the one enabled downloader; required when apps.qbittorrent and apps.transmission are both enabled. */
+    downloader?: "qbittorrent" | "transmission";
+    /** Bazarr gets Sonarr and Radarr (their in-cluster Service URLs and the generated API keys) in its settings. */
+    bazarr?: boolean;
+    /** Jellyfin also gets the library Music (/data/media/music, collection type music). Off by default; needs the jellyfin switch. */
+    musicLibrary?: boolean;
   };
   /** The apps of the stack, each from the catalog with pinned defaults. At least one must be enabled. */
   apps?: {

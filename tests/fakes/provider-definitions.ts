@@ -1,5 +1,6 @@
 // The provider settings the fakes know, as the apps' settings classes define them (Sonarr/Radarr
-// QBittorrentSettings, Prowlarr SonarrSettings/RadarrSettings): field names, privacy and defaults.
+// QBittorrentSettings and TransmissionSettings, Prowlarr SonarrSettings/RadarrSettings): field names,
+// privacy and defaults.
 
 export interface FieldDefinition {
   readonly name: string;
@@ -48,9 +49,42 @@ function qbittorrent(media: "tv" | "movie", withApiKey: boolean): ProviderDefini
   };
 }
 
+/**
+ * Sonarr's and Radarr's src/NzbDrone.Core/Download/Clients/Transmission/TransmissionSettings.cs, fields
+ * 0-10 in order: Host "localhost", Port 9091, UseSsl, UrlBase "/transmission/", Username (UserName
+ * privacy), Password (Password privacy), <Tv|Movie>Category, <Tv|Movie>Directory, Recent/Older priority,
+ * AddPaused.
+ */
+function transmission(media: "tv" | "movie"): ProviderDefinition {
+  const noun = media === "tv" ? "Tv" : "Movie";
+  return {
+    implementation: "Transmission",
+    configContract: "TransmissionSettings",
+    fields: [
+      field("host", "string", "localhost"),
+      field("port", "integer", 9091),
+      field("useSsl", "boolean", false),
+      field("urlBase", "string", "/transmission/"),
+      field("username", "string", null, "userName"),
+      field("password", "string", null, "password"),
+      field(`${media}Category`, "string", null),
+      field(`${media}Directory`, "string", null),
+      field(`recent${noun}Priority`, "integer", 0),
+      field(`older${noun}Priority`, "integer", 0),
+      field("addPaused", "boolean", false),
+    ],
+  };
+}
+
 /** Sonarr 4.0.19 has the API key login; Radarr's stored spec does not. */
-export const sonarrDownloadClients: readonly ProviderDefinition[] = [qbittorrent("tv", true)];
-export const radarrDownloadClients: readonly ProviderDefinition[] = [qbittorrent("movie", false)];
+export const sonarrDownloadClients: readonly ProviderDefinition[] = [
+  qbittorrent("tv", true),
+  transmission("tv"),
+];
+export const radarrDownloadClients: readonly ProviderDefinition[] = [
+  qbittorrent("movie", false),
+  transmission("movie"),
+];
 
 function application(app: "Sonarr" | "Radarr", port: number, categories: number[]): ProviderDefinition {
   return {

@@ -1,5 +1,5 @@
 // A fake Sonarr or Radarr (API v3) for the wiring tests, from the apps' OpenAPI spec and validators:
-// download clients (save-time test against the real qBittorrent), root folders, media management,
+// download clients (save-time test against the real qBittorrent or transmission-daemon), root folders, media management,
 // and /api/v3/indexer/test, which calls the indexer (Prowlarr) at the baseUrl it is given.
 import { accessSync, constants, statSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +17,7 @@ import {
 import { ProviderCollection, type StoredProvider, type ValidationFailure } from "./provider-collection.js";
 import { newznabIndexer, radarrDownloadClients, sonarrDownloadClients } from "./provider-definitions.js";
 import { asText, testQbittorrentConnection } from "./qbittorrent-login-test.js";
+import { testTransmissionConnection } from "./transmission-rpc-test.js";
 
 export interface ArrFakeOptions {
   readonly app: "sonarr" | "radarr";
@@ -62,6 +63,22 @@ function settingsRules(provider: StoredProvider, categoryField: string): Validat
     list.push({ propertyName: "Port", errorMessage: "'Port' must be between 1 and 65535." });
   }
   const category = settings[categoryField];
+  if (provider.implementation === "Transmission") {
+    // TransmissionSettingsValidator: the category is a subdirectory name, and excludes a directory.
+    if (typeof category === "string" && !/^\.?[-a-z]*$/i.test(category)) {
+      list.push({ propertyName: categoryField, errorMessage: "Allowed characters a-z and -" });
+    }
+    const directory = settings[categoryField.replace("Category", "Directory")];
+    if (
+      typeof category === "string" &&
+      category !== "" &&
+      typeof directory === "string" &&
+      directory.trim() !== ""
+    ) {
+      list.push({ propertyName: categoryField, errorMessage: "Cannot use Category and Directory" });
+    }
+    return list;
+  }
   if (typeof category === "string" && !/^([^\\/](\/?[^\\/])*)?$/.test(category)) {
     list.push({
       propertyName: categoryField,
@@ -164,7 +181,10 @@ export async function startArrFake(options: ArrFakeOptions): Promise<ArrFake> {
     },
     enabled: (provider) => provider.extra.enable === true,
     validateSettings: (provider) => settingsRules(provider, categoryField),
-    test: (provider) => testQbittorrentConnection(options.network, provider.settings, categoryField),
+    test: (provider) =>
+      provider.implementation === "Transmission"
+        ? testTransmissionConnection(options.network, provider.settings)
+        : testQbittorrentConnection(options.network, provider.settings, categoryField),
   });
   const rootFolders: Array<{ id: number; path: string }> = [];
   let nextRootFolderId = 1;

@@ -159,6 +159,18 @@ export const mediaStackReasons = {
       meaning:
         "Jellyfin's Deployment is not available yet or Jellyfin does not answer; its links wait (the others are wired meanwhile).",
     },
+    WaitingForBazarr: {
+      status: "False",
+      event: "Normal",
+      meaning:
+        "Bazarr's Deployment is not available yet or Bazarr does not answer; its links wait (the others are wired meanwhile).",
+    },
+    WaitingForTransmission: {
+      status: "False",
+      event: "Normal",
+      meaning:
+        "Transmission's Deployment is not available yet or Transmission does not answer; its links wait (the others are wired meanwhile).",
+    },
     ProwlarrRejectedApiKey: {
       status: "False",
       event: "Warning",
@@ -177,6 +189,18 @@ export const mediaStackReasons = {
       meaning:
         "Radarr refused the API key from the stack's api-keys Secret (401, or Prowlarr's test says so): the key was changed in the Secret or in Radarr; put the key Radarr runs with into the Secret (or restart Radarr so it takes the Secret's).",
     },
+    BazarrRejectedApiKey: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "Bazarr refused the API key from the stack's api-keys Secret (401): the key was changed in the Secret or in Bazarr's config.yaml; restart Bazarr so its init container writes the Secret's key again.",
+    },
+    TransmissionLoginFailed: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "The operator could not log into the stack's Transmission with the generated credentials (401) to set its download directory; restart Transmission so it takes the Secret's USER/PASS.",
+    },
     ApplicationTestFailed: {
       status: "False",
       event: "Warning",
@@ -187,7 +211,7 @@ export const mediaStackReasons = {
       status: "False",
       event: "Warning",
       meaning:
-        "Sonarr or Radarr refused the qBittorrent download client: its save-time test (login, category) failed; the message has the app's own words.",
+        "Sonarr or Radarr refused the qBittorrent or Transmission download client: its save-time test (login, category, version) failed; the message has the app's own words.",
     },
     QbittorrentLoginFailed: {
       status: "False",

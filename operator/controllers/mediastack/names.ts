@@ -51,6 +51,7 @@ export function dataVolumeName(namespace: string, stack: string): string {
 export const initContainerNames = {
   dataLayout: "init-data-layout",
   qbittorrentConfig: "init-qbittorrent-config",
+  bazarrConfig: "init-bazarr-config",
 } as const;
 
 /** Pod volume names. */

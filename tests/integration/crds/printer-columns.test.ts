@@ -133,7 +133,10 @@ test("kubectl get -o wide shows each kind's Ready condition and its reason", asy
   await setStatus(namespace, "mediastack", "media", {
     appsSummary: "4/5",
     storage: { claimName: "media-library" },
-    conditions: [ready("False", "AppsNotReady", "jellyfin: 0/1 ready")],
+    conditions: [
+      ready("False", "AppsNotReady", "jellyfin: 0/1 ready"),
+      { ...ready("False", "WaitingForJellyfin", "7/9 links wired"), type: "Wired" },
+    ],
   });
 
   for (const [resource, golden] of [

@@ -62,8 +62,9 @@ test("group, version, scope, short name, category and status subresource", () =>
   assert.deepEqual(version.subresources?.status, {});
 });
 
-test("printer columns: Ready (the condition), Apps (appsSummary), Age", () => {
+test("printer columns: Ready (the condition), Apps (appsSummary), Wired (the condition), Age", () => {
   const columns = Object.fromEntries((version.additionalPrinterColumns ?? []).map((c) => [c.name, c]));
+  assert.equal(columns.Wired?.jsonPath, '.status.conditions[?(@.type=="Wired")].status');
   assert.equal(columns.Ready?.jsonPath, '.status.conditions[?(@.type=="Ready")].status');
   assert.equal(columns.Apps?.jsonPath, ".status.appsSummary");
   assert.equal(columns.Age?.jsonPath, ".metadata.creationTimestamp");

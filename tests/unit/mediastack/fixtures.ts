@@ -33,6 +33,9 @@ export const testApiKeys: StackApiKeys = {
   sonarr: "0123456789abcdef0123456789abcdef",
   radarr: "fedcba9876543210fedcba9876543210",
   prowlarr: "00112233445566778899aabbccddeeff",
+  bazarr: "b0a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5",
+  transmissionUsername: "mediaplane",
+  transmissionPassword: "Tr4Ns9Ms5Si0On2Pw7Dx3Qe8",
   jellyfinAdminUsername: "mediaplane-admin",
   jellyfinAdminPassword: "Jf7Lq2Wm9Xv4Bn8Ks3Tz6Hd1",
 };

@@ -1,4 +1,4 @@
-// Runs the two init containers' shell scripts for real (dash and mawk here, BusyBox or bash in the
+// Runs the init containers' shell scripts for real (dash and mawk here, BusyBox or bash in the
 // images), against temporary directories standing in for /data and /config.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -9,6 +9,8 @@ import { after, test } from "node:test";
 import { resolveApp, resolveStackSettings } from "../../../operator/controllers/mediastack/stack-settings.js";
 import { renderDataLayoutInitContainer } from "../../../operator/controllers/mediastack/render/data-layout-init.js";
 import { renderQbittorrentConfigInitContainer } from "../../../operator/controllers/mediastack/render/qbittorrent-config-init.js";
+import { renderBazarrConfigInitContainer } from "../../../operator/controllers/mediastack/render/bazarr-config-init.js";
+import { parse as parseYaml } from "yaml";
 import { loadSample } from "./fixtures.js";
 
 const stack = loadSample("seed-002-nfs-gateway.yaml");
@@ -135,4 +137,38 @@ test("on later starts only the credential lines are rewritten; the user's other 
   assert.ok(once.includes("[LegalNotice]\nAccepted=true"));
   run(qbittorrentScript(root, "/nonexistent"), env);
   assert.equal(readFileSync(conf(root), "utf8"), once, "idempotent");
+});
+
+test("the Bazarr script presets auth.apikey in config.yaml: a fresh file, a replaced key, a missing key, the rest kept", () => {
+  const root = tempDir(join(tmpdir(), "mediaplane-bazarr-"));
+  const container = renderBazarrConfigInitContainer(
+    "arr",
+    resolveApp({ ...stack.spec, apps: { ...stack.spec.apps, bazarr: { enabled: true } } }, "bazarr"),
+    settings,
+  );
+  assert.equal(container.env?.[0]?.valueFrom?.secretKeyRef?.key, "bazarr-api-key");
+  const body = script(container.command).replaceAll("/config/", `${root}/`);
+  const file = join(root, "config", "config.yaml");
+  const key = "0123456789";
+  const read = (): Record<string, Record<string, unknown>> =>
+    parseYaml(readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
+
+  run(body, { BAZARR_API_KEY: key });
+  assert.deepEqual(read(), { auth: { apikey: key } }, "quoted: an all-digit key stays a string");
+
+  writeFileSync(
+    file,
+    "general:\n  ip: 0.0.0.0\n  port: 6767\nauth:\n  apikey: bazarrs-own\n  type: null\nsonarr:\n  apikey: sonarr-key\n",
+  );
+  run(body, { BAZARR_API_KEY: key });
+  assert.deepEqual(read(), {
+    general: { ip: "0.0.0.0", port: 6767 },
+    auth: { apikey: key, type: null },
+    sonarr: { apikey: "sonarr-key" },
+  });
+
+  writeFileSync(file, "auth:\n  type: form\nradarr:\n  port: 7878\n");
+  run(body, { BAZARR_API_KEY: key });
+  assert.deepEqual(read(), { auth: { type: "form", apikey: key }, radarr: { port: 7878 } });
+  assert.equal(statSync(file).mode & 0o077, 0, "written with umask 077");
 });

@@ -2,7 +2,12 @@
 // counts as drifted (secrets come back masked), how outcomes become the Wired condition, the backoff.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { BazarrUnauthorizedError, BazarrUnreachableError } from "../../../operator/clients/bazarr/client.js";
 import type { ProviderResource } from "../../../operator/clients/servarr/api-types.js";
+import {
+  TransmissionUnauthorizedError,
+  TransmissionUnreachableError,
+} from "../../../operator/clients/transmission/client.js";
 import {
   ServarrUnauthorizedError,
   ServarrUnreachableError,
@@ -10,11 +15,18 @@ import {
 } from "../../../operator/clients/servarr/errors.js";
 import { appliedHash } from "../../../operator/controllers/mediastack/wiring/applied-hash.js";
 import {
+  bazarrConnection,
   prowlarrApplication,
   qbittorrentDownloadClient,
+  transmissionDownloadClient,
 } from "../../../operator/controllers/mediastack/wiring/desired-entries.js";
 import { failureOutcome } from "../../../operator/controllers/mediastack/wiring/link-outcome.js";
-import { plannedLinks, wiringLinks } from "../../../operator/controllers/mediastack/wiring/links.js";
+import {
+  plannedLinks,
+  stackDownloader,
+  wiringLinks,
+  type WiringLink,
+} from "../../../operator/controllers/mediastack/wiring/links.js";
 import { visibleFieldsMatch } from "../../../operator/controllers/mediastack/wiring/owned-provider.js";
 import { RunSchedule } from "../../../operator/framework/run-schedule.js";
 import {
@@ -27,11 +39,21 @@ const storage = { data: { existingClaim: "library" } };
 const names = (spec: Parameters<typeof stackWith>[0]): string[] =>
   plannedLinks(spec).map((link) => link.name);
 
-test("every link is planned by default; switches and disabled apps take links away", () => {
-  assert.deepEqual(
-    names({ storage }),
-    wiringLinks.map((link) => link.name),
-  );
+const coreLinks = [
+  "qbittorrent-categories",
+  "sonarr-download-client",
+  "radarr-download-client",
+  "sonarr-media-folders",
+  "radarr-media-folders",
+  "prowlarr-sonarr",
+  "prowlarr-radarr",
+  "jellyfin-setup",
+  "jellyfin-libraries",
+];
+
+test("every core link is planned by default; switches and disabled apps take links away", () => {
+  assert.deepEqual(names({ storage }), coreLinks);
+  assert.ok(coreLinks.every((name) => wiringLinks.some((link) => link.name === name)));
   assert.deepEqual(names({ storage, wiring: { enabled: false } }), []);
   assert.ok(
     !names({ storage, wiring: { prowlarrApplications: false } }).some((name) => name.startsWith("prowlarr-")),
@@ -106,6 +128,22 @@ test("client failures become the reasons that name the app", () => {
     failureOutcome(new ServarrUnauthorizedError("x"), "radarr", "DownloadClientTestFailed").reason,
     "RadarrRejectedApiKey",
   );
+  assert.equal(
+    failureOutcome(new BazarrUnauthorizedError("x"), "bazarr", "AppRefusedRequest").reason,
+    "BazarrRejectedApiKey",
+  );
+  assert.equal(
+    failureOutcome(new BazarrUnreachableError("x"), "bazarr", "AppRefusedRequest").reason,
+    "WaitingForBazarr",
+  );
+  assert.equal(
+    failureOutcome(new TransmissionUnauthorizedError("x"), "transmission", "AppRefusedRequest").reason,
+    "TransmissionLoginFailed",
+  );
+  assert.equal(
+    failureOutcome(new TransmissionUnreachableError("x"), "transmission", "AppRefusedRequest").reason,
+    "WaitingForTransmission",
+  );
   const refused = failureOutcome(
     new ServarrValidationError("x", [{ propertyName: "Username", errorMessage: "Authentication failure" }]),
     "sonarr",
@@ -144,7 +182,7 @@ test("Wired names a failure before a wait, lists every open link, and is WiringD
   assert.equal(condition.reason, "DownloadClientTestFailed");
   assert.match(
     condition.message,
-    /^7\/9 links wired; not wired: sonarr-download-client \(WaitingForSonarr: down\); /,
+    /^7\/9 links wired; download client: qBittorrent; not wired: sonarr-download-client \(WaitingForSonarr: down\); /,
   );
   assert.equal(appWired("sonarr", planned, links), false);
   assert.equal(appWired("jellyfin", planned, links), true);
@@ -179,4 +217,61 @@ test("the wiring runs when due, not on every reconcile: inputs changed, backoff 
   assert.equal(schedule.waitBeforeRun("uid", "a"), 50, "an unfinished wiring waits out its backoff");
   schedule.forget("uid");
   assert.equal(schedule.waitBeforeRun("uid", "a"), undefined);
+});
+
+const linkOf = (spec: Parameters<typeof stackWith>[0], name: string): WiringLink | undefined =>
+  plannedLinks(spec).find((link) => link.name === name);
+
+test("the opt-in apps' links: Bazarr by default once enabled, Transmission as the downloader, Music only when asked", () => {
+  const withBazarr = names({ storage, apps: { bazarr: { enabled: true } } });
+  assert.deepEqual(withBazarr, [...coreLinks, "bazarr-sonarr", "bazarr-radarr"]);
+  assert.deepEqual(
+    names({ storage, apps: { bazarr: { enabled: true } }, wiring: { bazarr: false } }),
+    coreLinks,
+  );
+  // Transmission alone is the downloader: its download dir, and Sonarr/Radarr get it, no qBittorrent links.
+  const transmissionOnly = {
+    storage,
+    apps: { qbittorrent: { enabled: false }, transmission: { enabled: true } },
+  };
+  assert.equal(stackDownloader(transmissionOnly), "transmission");
+  assert.ok(!names(transmissionOnly).includes("qbittorrent-categories"));
+  assert.ok(names(transmissionOnly).includes("transmission-download-dir"));
+  assert.deepEqual(linkOf(transmissionOnly, "sonarr-download-client")?.apps, ["sonarr", "transmission"]);
+  // Both enabled: wiring.downloader decides; the other downloader gets no link.
+  const both = { storage, apps: { transmission: { enabled: true } } };
+  assert.deepEqual(
+    linkOf({ ...both, wiring: { downloader: "transmission" } }, "radarr-download-client")?.apps,
+    ["radarr", "transmission"],
+  );
+  assert.ok(!names({ ...both, wiring: { downloader: "transmission" } }).includes("qbittorrent-categories"));
+  assert.ok(!names({ ...both, wiring: { downloader: "qbittorrent" } }).includes("transmission-download-dir"));
+  // A downloader named but disabled: no download client entry at all.
+  const disabled = names({ storage, wiring: { downloader: "transmission" } });
+  assert.ok(!disabled.some((name) => name.includes("download-client") || name.includes("download-dir")));
+  assert.ok(!names({ storage }).includes("jellyfin-music-library"));
+  assert.ok(names({ storage, wiring: { musicLibrary: true } }).includes("jellyfin-music-library"));
+  assert.ok(
+    !names({ storage, wiring: { musicLibrary: true, jellyfin: false } }).includes("jellyfin-music-library"),
+  );
+});
+
+test("Transmission's download client uses the Service, the RPC url base and the Secret's login", () => {
+  const entry = transmissionDownloadClient({ name: "home", namespace: "media" }, "sonarr", {
+    username: "u",
+    password: "p",
+  });
+  const value = (name: string): unknown => entry.fields.find((field) => field.name === name)?.value;
+  assert.equal(entry.name, "mediaplane-transmission");
+  assert.equal(entry.implementation, "Transmission");
+  assert.equal(entry.configContract, "TransmissionSettings");
+  assert.equal(value("host"), "home-transmission.media.svc.cluster.local");
+  assert.equal(value("port"), 9091);
+  assert.equal(value("urlBase"), "/transmission/");
+  assert.equal(value("tvCategory"), "tv");
+  const bazarr = bazarrConnection({ name: "home", namespace: "media" }, "radarr", "k");
+  assert.equal(bazarr.form["settings-radarr-ip"], "home-radarr.media.svc.cluster.local");
+  assert.equal(bazarr.form["settings-radarr-port"], "7878");
+  assert.equal(bazarr.form["settings-general-use_radarr"], "true");
+  assert.ok(!JSON.stringify(bazarr.visible).includes('"k"'), "the key is not among the compared fields");
 });

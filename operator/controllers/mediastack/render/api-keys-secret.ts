@@ -1,5 +1,6 @@
 // The Secret holding the apps' generated API keys (preset into Sonarr, Radarr and Prowlarr by their
-// environment) and Jellyfin's admin plus the API key the wiring creates in Jellyfin. Renders and reads only.
+// environment, into Bazarr by its config file), Transmission's RPC login, and Jellyfin's admin plus the
+// API key the wiring creates in Jellyfin. Renders and reads only.
 import type { V1Secret } from "@kubernetes/client-node";
 import type { MediaStack } from "../../../generated/mediastack.js";
 import { apiKeysSecretName, sharedLabels } from "../names.js";
@@ -14,6 +15,11 @@ export const apiKeySecretKeys = {
   sonarr: "sonarr-api-key",
   radarr: "radarr-api-key",
   prowlarr: "prowlarr-api-key",
+  /** Written into Bazarr's /config/config/config.yaml (auth.apikey) by its init container. */
+  bazarr: "bazarr-api-key",
+  /** Transmission's RPC login, given to LinuxServer's image as USER/PASS. */
+  transmissionUsername: "transmission-username",
+  transmissionPassword: "transmission-password",
   jellyfinAdminUsername: "jellyfin-admin-username",
   jellyfinAdminPassword: "jellyfin-admin-password",
   /** Written by the Jellyfin wiring once Jellyfin created it; absent before. */
@@ -24,6 +30,9 @@ export interface StackApiKeys {
   readonly sonarr: string;
   readonly radarr: string;
   readonly prowlarr: string;
+  readonly bazarr: string;
+  readonly transmissionUsername: string;
+  readonly transmissionPassword: string;
   readonly jellyfinAdminUsername: string;
   readonly jellyfinAdminPassword: string;
   readonly jellyfinApiKey?: string;

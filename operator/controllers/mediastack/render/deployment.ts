@@ -27,6 +27,7 @@ import {
 } from "../stack-settings.js";
 import { stackIdentity } from "../stack-identity.js";
 import { apiKeySecretKeys, presetApiKeyApps } from "./api-keys-secret.js";
+import { renderBazarrConfigInitContainer } from "./bazarr-config-init.js";
 import { renderDataLayoutInitContainer } from "./data-layout-init.js";
 import { renderQbittorrentConfigInitContainer } from "./qbittorrent-config-init.js";
 import { renderAppSecurityContext, renderPodSecurityContext } from "./security-contexts.js";
@@ -46,6 +47,22 @@ function renderApiKeyEnv(stackName: string, app: ResolvedApp): V1EnvVar[] {
   ];
 }
 
+/**
+ * LinuxServer's Transmission image turns on RPC authentication with USER and PASS (its
+ * root/etc/s6-overlay/s6-rc.d/init-transmission-config/run writes them into settings.json on every
+ * start): the wiring and Sonarr/Radarr log in with the Secret's.
+ */
+function renderTransmissionLoginEnv(stackName: string, app: ResolvedApp): V1EnvVar[] {
+  if (app.name !== "transmission") return [];
+  const secretKeyRef = (key: string): V1EnvVar["valueFrom"] => ({
+    secretKeyRef: { name: apiKeysSecretName(stackName), key },
+  });
+  return [
+    { name: "USER", valueFrom: secretKeyRef(apiKeySecretKeys.transmissionUsername) },
+    { name: "PASS", valueFrom: secretKeyRef(apiKeySecretKeys.transmissionPassword) },
+  ];
+}
+
 /** TZ for all; PUID/PGID for LinuxServer images; the catalog's; the API key; then the user's, which win by name. */
 function renderEnv(stackName: string, app: ResolvedApp, settings: StackSettings): V1EnvVar[] {
   const env: V1EnvVar[] = [{ name: "TZ", value: settings.timezone }];
@@ -53,7 +70,7 @@ function renderEnv(stackName: string, app: ResolvedApp, settings: StackSettings)
     env.push({ name: "PUID", value: String(settings.puid) }, { name: "PGID", value: String(settings.pgid) });
   }
   for (const [name, value] of Object.entries(app.catalog.env)) env.push({ name, value });
-  env.push(...renderApiKeyEnv(stackName, app));
+  env.push(...renderApiKeyEnv(stackName, app), ...renderTransmissionLoginEnv(stackName, app));
   for (const variable of app.env) {
     const index = env.findIndex((existing) => existing.name === variable.name);
     if (index === -1) env.push(variable);
@@ -107,6 +124,7 @@ export function renderDeployment(stack: MediaStack, app: ResolvedApp): V1Deploym
   if (app.name === "qbittorrent") {
     initContainers.push(renderQbittorrentConfigInitContainer(stackName, app, settings));
   }
+  if (app.name === "bazarr") initContainers.push(renderBazarrConfigInitContainer(stackName, app, settings));
   const volumes: V1Volume[] = [
     { name: volumeNames.config, persistentVolumeClaim: { claimName: configClaimName(stackName, app.name) } },
   ];

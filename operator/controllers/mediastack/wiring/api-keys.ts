@@ -7,7 +7,10 @@ import { apiKeysSecretName } from "../names.js";
 import { readApiKeys, renderApiKeysSecret, type StackApiKeys } from "../render/api-keys-secret.js";
 import { stackIdentity } from "../stack-identity.js";
 
-/** 32 lowercase hex characters, the format Sonarr, Radarr and Prowlarr generate themselves. */
+/**
+ * 32 lowercase hex characters, the format Sonarr, Radarr and Prowlarr generate themselves, and
+ * Bazarr too (hexlify(os.urandom(16)), bazarr/app/config.py).
+ */
 function generateApiKey(): string {
   return randomBytes(16).toString("hex");
 }
@@ -18,6 +21,9 @@ function completeKeys(stored: Partial<StackApiKeys>): StackApiKeys {
     sonarr: stored.sonarr ?? generateApiKey(),
     radarr: stored.radarr ?? generateApiKey(),
     prowlarr: stored.prowlarr ?? generateApiKey(),
+    bazarr: stored.bazarr ?? generateApiKey(),
+    transmissionUsername: stored.transmissionUsername ?? "mediaplane",
+    transmissionPassword: stored.transmissionPassword ?? randomBytes(24).toString("base64url"),
     jellyfinAdminUsername: stored.jellyfinAdminUsername ?? "mediaplane-admin",
     jellyfinAdminPassword: stored.jellyfinAdminPassword ?? randomBytes(24).toString("base64url"),
     ...(stored.jellyfinApiKey !== undefined ? { jellyfinApiKey: stored.jellyfinApiKey } : {}),
@@ -29,6 +35,9 @@ function isComplete(stored: Partial<StackApiKeys>): stored is StackApiKeys {
     stored.sonarr !== undefined &&
     stored.radarr !== undefined &&
     stored.prowlarr !== undefined &&
+    stored.bazarr !== undefined &&
+    stored.transmissionUsername !== undefined &&
+    stored.transmissionPassword !== undefined &&
     stored.jellyfinAdminUsername !== undefined &&
     stored.jellyfinAdminPassword !== undefined
   );

@@ -2,7 +2,14 @@
 // application in Prowlarr. Each is idempotent and touches only the entries the operator owns.
 import { ServarrValidationError } from "../../../clients/servarr/errors.js";
 import type { AppName } from "../catalog.js";
-import { arrMedia, prowlarrApplication, qbittorrentDownloadClient, type ArrApp } from "./desired-entries.js";
+import {
+  arrMedia,
+  prowlarrApplication,
+  qbittorrentDownloadClient,
+  transmissionDownloadClient,
+  type ArrApp,
+} from "./desired-entries.js";
+import type { Downloader } from "./links.js";
 import { LinkFailure, failureOutcome, type WiredReason } from "./link-outcome.js";
 import { ensureOwnedProvider } from "./owned-provider.js";
 import type { StepResult, WiringEnvironment } from "./wiring-environment.js";
@@ -16,15 +23,25 @@ async function asLinkFailures<T>(app: AppName, refusedAs: WiredReason, run: () =
   }
 }
 
+/** The stack's downloader's entry: qBittorrent with its credentials Secret, Transmission with USER/PASS. */
+function desiredDownloadClient(env: WiringEnvironment, app: ArrApp, downloader: Downloader) {
+  if (downloader === "transmission") {
+    const { transmissionUsername: username, transmissionPassword: password } = env.apiKeys;
+    return transmissionDownloadClient(env.stack, app, { username, password });
+  }
+  const credentials = env.qbittorrentCredentials;
+  if (!credentials)
+    throw new LinkFailure("WaitingForQbittorrent", "qBittorrent's credentials are not generated yet");
+  return qbittorrentDownloadClient(env.stack, app, credentials);
+}
+
 export async function wireDownloadClient(
   env: WiringEnvironment,
   app: ArrApp,
   link: string,
+  downloader: Downloader,
 ): Promise<StepResult> {
-  const credentials = env.qbittorrentCredentials;
-  if (!credentials)
-    throw new LinkFailure("WaitingForQbittorrent", "qBittorrent's credentials are not generated yet");
-  const desired = qbittorrentDownloadClient(env.stack, app, credentials);
+  const desired = desiredDownloadClient(env, app, downloader);
   const { action, hash } = await asLinkFailures(app, "DownloadClientTestFailed", () =>
     ensureOwnedProvider(env.servarr(app), "downloadclient", desired, env.lastHash(link)),
   );

@@ -1,5 +1,6 @@
 // The entries the wiring owns inside the apps, as pure functions of the stack: Prowlarr applications,
-// Sonarr/Radarr download clients, root folders, qBittorrent categories and Jellyfin libraries.
+// Sonarr/Radarr download clients, root folders, qBittorrent categories, Transmission's download
+// directory, Bazarr's Sonarr/Radarr connections and Jellyfin libraries.
 import type { ProviderResource } from "../../../clients/servarr/api-types.js";
 import { appCatalog } from "../catalog.js";
 import { appObjectName } from "../names.js";
@@ -8,6 +9,7 @@ import { appServiceUrl } from "../stack-settings.js";
 /** Every entry the operator owns is named with this prefix; entries of other names are the user's. */
 export const ownedNamePrefix = "mediaplane-";
 export const ownedDownloadClientName = `${ownedNamePrefix}qbittorrent`;
+export const ownedTransmissionDownloadClientName = `${ownedNamePrefix}transmission`;
 /** Jellyfin's API key AppName (Jellyfin keys have no other name). */
 export const ownedJellyfinApiKeyApp = "mediaplane";
 
@@ -45,6 +47,12 @@ export const jellyfinLibraries: ReadonlyArray<{
   { name: "Movies", collectionType: "movies", path: "/data/media/movies" },
   { name: "Shows", collectionType: "tvshows", path: "/data/media/tv" },
 ];
+
+/** With spec.wiring.musicLibrary: Jellyfin's collection type "music" on the layout's music folder. */
+export const jellyfinMusicLibrary = { name: "Music", collectionType: "music", path: "/data/media/music" };
+
+/** Transmission's download-dir: Sonarr and Radarr put each grab under <download-dir>/<category>. */
+export const transmissionDownloadDir = "/data/torrents";
 
 export interface StackAddress {
   readonly name: string;
@@ -98,5 +106,68 @@ export function qbittorrentDownloadClient(
       { name: "password", value: credentials.password },
       { name: media.categoryField, value: media.category },
     ],
+  };
+}
+
+/**
+ * Sonarr's or Radarr's download client for the stack's Transmission, fields as their
+ * TransmissionSettings define them (src/NzbDrone.Core/Download/Clients/Transmission/TransmissionSettings.cs:
+ * host, port, useSsl, urlBase default "/transmission/", username, password, tvCategory/movieCategory;
+ * the category becomes a subdirectory of Transmission's download-dir, TransmissionBase.GetDownloadDirectory).
+ */
+export function transmissionDownloadClient(
+  stack: StackAddress,
+  app: ArrApp,
+  login: { readonly username: string; readonly password: string },
+): ProviderResource {
+  const media = arrMedia[app];
+  return {
+    name: ownedTransmissionDownloadClientName,
+    implementation: "Transmission",
+    configContract: "TransmissionSettings",
+    protocol: "torrent",
+    enable: true,
+    priority: 1,
+    removeCompletedDownloads: true,
+    removeFailedDownloads: true,
+    tags: [],
+    fields: [
+      {
+        name: "host",
+        value: `${appObjectName(stack.name, "transmission")}.${stack.namespace}.svc.cluster.local`,
+      },
+      { name: "port", value: appCatalog.transmission.port },
+      { name: "useSsl", value: false },
+      { name: "urlBase", value: "/transmission/" },
+      { name: "username", value: login.username },
+      { name: "password", value: login.password },
+      { name: media.categoryField, value: media.category },
+    ],
+  };
+}
+
+/**
+ * Bazarr's connection to Sonarr or Radarr as form fields of POST /api/system/settings: the keys of its
+ * `sonarr`/`radarr` sections and general.use_sonarr/use_radarr (bazarr/app/config.py validators:
+ * ip str, port int 1-65535, base_url str default "/", ssl bool, apikey str). save_settings turns
+ * "true"/"false" into booleans and digit strings into integers.
+ */
+export function bazarrConnection(
+  stack: StackAddress,
+  app: ArrApp,
+  apiKey: string,
+): { readonly visible: Readonly<Record<string, unknown>>; readonly form: Readonly<Record<string, string>> } {
+  const host = `${appObjectName(stack.name, app)}.${stack.namespace}.svc.cluster.local`;
+  const port = appCatalog[app].port;
+  return {
+    visible: { use: true, ip: host, port, base_url: "/", ssl: false },
+    form: {
+      [`settings-general-use_${app}`]: "true",
+      [`settings-${app}-ip`]: host,
+      [`settings-${app}-port`]: String(port),
+      [`settings-${app}-base_url`]: "/",
+      [`settings-${app}-ssl`]: "false",
+      [`settings-${app}-apikey`]: apiKey,
+    },
   };
 }

@@ -1,7 +1,8 @@
 // The Jellyfin links: the first-run wizard finished with the generated admin (before anyone else can),
-// an API key named mediaplane read back for the Secret, and the libraries Movies and Shows on /data/media.
+// an API key named mediaplane read back for the Secret, and the libraries Movies and Shows (and Music) on
+// /data/media.
 import type { JellyfinClient } from "../../../clients/jellyfin/client.js";
-import { jellyfinLibraries, ownedJellyfinApiKeyApp } from "./desired-entries.js";
+import { ownedJellyfinApiKeyApp } from "./desired-entries.js";
 import { LinkFailure, failureOutcome } from "./link-outcome.js";
 import type { StepResult, WiringEnvironment } from "./wiring-environment.js";
 
@@ -63,6 +64,7 @@ export async function wireJellyfinSetup(env: WiringEnvironment): Promise<StepRes
 export async function wireJellyfinLibraries(
   env: WiringEnvironment,
   apiKey: string | undefined,
+  libraries: ReadonlyArray<{ readonly name: string; readonly collectionType: string; readonly path: string }>,
 ): Promise<StepResult> {
   if (apiKey === undefined)
     throw new LinkFailure("WaitingForJellyfin", "waiting for Jellyfin's setup (no API key yet)");
@@ -70,12 +72,12 @@ export async function wireJellyfinLibraries(
   try {
     const folders = await client.virtualFolders(apiKey);
     const created: string[] = [];
-    for (const library of jellyfinLibraries) {
+    for (const library of libraries) {
       if (folders.some((folder) => folder.Name === library.name)) continue;
       await client.addVirtualFolder(apiKey, library.name, library.collectionType, [library.path]);
       created.push(library.name);
     }
-    const names = jellyfinLibraries.map((library) => library.name).join(", ");
+    const names = libraries.map((library) => library.name).join(", ");
     return {
       message: created.length > 0 ? `libraries ${created.join(", ")} created` : `libraries ${names} present`,
     };

@@ -1,6 +1,11 @@
 // A link's result and how a client failure becomes one of the Wired condition's reasons, in one place:
 // unreachable means waiting, 401 names the app whose key was refused, a 400 carries the app's own words.
 import {
+  BazarrRejectedError,
+  BazarrUnauthorizedError,
+  BazarrUnreachableError,
+} from "../../../clients/bazarr/client.js";
+import {
   JellyfinRejectedError,
   JellyfinUnauthorizedError,
   JellyfinUnreachableError,
@@ -13,6 +18,11 @@ import {
   ServarrValidationError,
   describeFailures,
 } from "../../../clients/servarr/errors.js";
+import {
+  TransmissionRejectedError,
+  TransmissionUnauthorizedError,
+  TransmissionUnreachableError,
+} from "../../../clients/transmission/client.js";
 import type { AppName } from "../catalog.js";
 import type { MediaStackConditionReason } from "../condition-reasons.js";
 
@@ -44,12 +54,15 @@ const waitingReason: Partial<Record<AppName, WiredReason>> = {
   radarr: "WaitingForRadarr",
   qbittorrent: "WaitingForQbittorrent",
   jellyfin: "WaitingForJellyfin",
+  bazarr: "WaitingForBazarr",
+  transmission: "WaitingForTransmission",
 };
 
 const rejectedKeyReason: Partial<Record<AppName, WiredReason>> = {
   prowlarr: "ProwlarrRejectedApiKey",
   sonarr: "SonarrRejectedApiKey",
   radarr: "RadarrRejectedApiKey",
+  bazarr: "BazarrRejectedApiKey",
 };
 
 export function waitingFor(app: AppName): WiredReason {
@@ -63,16 +76,28 @@ export function failureOutcome(
   refusedAs: WiredReason,
 ): { reason: WiredReason; message: string } {
   if (error instanceof LinkFailure) return { reason: error.reason, message: error.message };
-  if (error instanceof ServarrUnreachableError || error instanceof JellyfinUnreachableError) {
+  if (
+    error instanceof ServarrUnreachableError ||
+    error instanceof JellyfinUnreachableError ||
+    error instanceof BazarrUnreachableError ||
+    error instanceof TransmissionUnreachableError
+  ) {
     return { reason: waitingFor(app), message: error.message };
   }
-  if (error instanceof ServarrUnauthorizedError) {
+  if (error instanceof ServarrUnauthorizedError || error instanceof BazarrUnauthorizedError) {
     return { reason: rejectedKeyReason[app] ?? "AppRefusedRequest", message: error.message };
   }
   if (error instanceof ServarrValidationError) {
     return { reason: refusedAs, message: describeFailures(error.failures) || error.message };
   }
-  if (error instanceof ServarrRejectedError || error instanceof JellyfinRejectedError) {
+  if (error instanceof TransmissionUnauthorizedError)
+    return { reason: "TransmissionLoginFailed", message: error.message };
+  if (
+    error instanceof ServarrRejectedError ||
+    error instanceof JellyfinRejectedError ||
+    error instanceof BazarrRejectedError ||
+    error instanceof TransmissionRejectedError
+  ) {
     return { reason: "AppRefusedRequest", message: error.message };
   }
   if (error instanceof JellyfinUnauthorizedError)

@@ -1,10 +1,12 @@
 // Runs the planned wiring links of one stack in order, each only once its apps' Deployments are available
 // and they answer; a link that waits or fails is reported and the others still run.
+import { BazarrClient } from "../../../clients/bazarr/client.js";
 import { JellyfinClient } from "../../../clients/jellyfin/client.js";
 import { QbittorrentClient } from "../../../clients/qbittorrent/client.js";
 import type { LoginBackoff } from "../../../clients/qbittorrent/login-backoff.js";
 import { ServarrClient } from "../../../clients/servarr/client.js";
 import { aliasedUrl } from "../../../clients/service-url-aliases.js";
+import { TransmissionClient } from "../../../clients/transmission/client.js";
 import type { MediaStack } from "../../../generated/mediastack.js";
 import { appCatalog, type AppName } from "../catalog.js";
 import type { QbittorrentCredentials } from "../render/credentials-secret.js";
@@ -12,10 +14,13 @@ import type { StackApiKeys } from "../render/api-keys-secret.js";
 import { appServiceUrl } from "../stack-settings.js";
 import { stackIdentity } from "../stack-identity.js";
 import { wireDownloadClient, wireMediaFolders, wireProwlarrApplication } from "./arr-steps.js";
+import { wireBazarrConnection } from "./bazarr-steps.js";
+import { jellyfinLibraries, jellyfinMusicLibrary } from "./desired-entries.js";
 import { wireJellyfinLibraries, wireJellyfinSetup } from "./jellyfin-steps.js";
 import { LinkFailure, failureOutcome, waitingFor, type LinkOutcome } from "./link-outcome.js";
 import { plannedLinks, type WiringLink } from "./links.js";
 import { wireQbittorrentCategories } from "./qbittorrent-step.js";
+import { wireTransmissionDownloadDir } from "./transmission-step.js";
 import type { StepResult, WiringEnvironment } from "./wiring-environment.js";
 
 export interface WiringOptions {
@@ -81,14 +86,28 @@ function environment(inputs: WiringInputs, options: WiringOptions): WiringEnviro
         timeoutMs,
         deviceId: `mediaplane-${inputs.stack.metadata?.uid ?? stack.name}`,
       }),
+    bazarr: () => new BazarrClient({ url: url("bazarr"), apiKey: inputs.apiKeys.bazarr, timeoutMs }),
+    transmission: () =>
+      new TransmissionClient({
+        url: url("transmission"),
+        username: inputs.apiKeys.transmissionUsername,
+        password: inputs.apiKeys.transmissionPassword,
+        timeoutMs,
+      }),
     lastHash: (link) => hashes.get(link),
   };
 }
 
-/** Whether an app answers at all (the *arr apps' /ping, Jellyfin's public info); qBittorrent's own calls tell. */
+/**
+ * Whether an app answers at all (the *arr apps' /ping, Jellyfin's public info, Bazarr's
+ * /api/system/ping, Transmission's session-get, which also proves the login before Sonarr's and
+ * Radarr's save-time tests try it); qBittorrent's own calls tell.
+ */
 async function answers(env: WiringEnvironment, app: AppName): Promise<void> {
   if (app === "sonarr" || app === "radarr" || app === "prowlarr") await env.servarr(app).ping();
   if (app === "jellyfin") await env.jellyfin().publicInfo();
+  if (app === "bazarr") await env.bazarr().ping();
+  if (app === "transmission") await env.transmission().sessionGet();
 }
 
 async function runStep(
@@ -99,10 +118,12 @@ async function runStep(
   switch (link.name) {
     case "qbittorrent-categories":
       return wireQbittorrentCategories(env);
+    case "transmission-download-dir":
+      return wireTransmissionDownloadDir(env);
     case "sonarr-download-client":
-      return wireDownloadClient(env, "sonarr", link.name);
+      return wireDownloadClient(env, "sonarr", link.name, link.downloader ?? "qbittorrent");
     case "radarr-download-client":
-      return wireDownloadClient(env, "radarr", link.name);
+      return wireDownloadClient(env, "radarr", link.name, link.downloader ?? "qbittorrent");
     case "sonarr-media-folders":
       return wireMediaFolders(env, "sonarr");
     case "radarr-media-folders":
@@ -114,7 +135,13 @@ async function runStep(
     case "jellyfin-setup":
       return wireJellyfinSetup(env);
     case "jellyfin-libraries":
-      return wireJellyfinLibraries(env, jellyfinApiKey);
+      return wireJellyfinLibraries(env, jellyfinApiKey, jellyfinLibraries);
+    case "jellyfin-music-library":
+      return wireJellyfinLibraries(env, jellyfinApiKey, [jellyfinMusicLibrary]);
+    case "bazarr-sonarr":
+      return wireBazarrConnection(env, "sonarr", link.name);
+    case "bazarr-radarr":
+      return wireBazarrConnection(env, "radarr", link.name);
     default:
       throw new Error(`no step for wiring link ${link.name}`);
   }

@@ -1,6 +1,6 @@
 // The Wired condition and each app's `wired` from the links' outcomes: a failure (a Warning reason)
 // names the condition before a wait, and the message lists every link that is not in place.
-import type { AppName } from "../catalog.js";
+import { appCatalog, type AppName } from "../catalog.js";
 import { conditionFor, mediaStackReasons, type ComputedCondition } from "../condition-reasons.js";
 import type { LinkOutcome } from "./link-outcome.js";
 import type { WiringLink } from "./links.js";
@@ -17,14 +17,17 @@ export function computeWiredCondition(
     );
   }
   const open = links.filter((link) => !link.wired);
+  // Which downloader Sonarr and Radarr get, so the condition says it without reading the spec.
+  const downloader = planned.find((link) => link.downloader !== undefined)?.downloader;
+  const via = downloader === undefined ? "" : `; download client: ${appCatalog[downloader].displayName}`;
   if (open.length === 0)
-    return conditionFor("Wired", "Wired", `${links.length}/${planned.length} links wired`);
+    return conditionFor("Wired", "Wired", `${links.length}/${planned.length} links wired${via}`);
   const failing = open.find((link) => mediaStackReasons.Wired[link.reason].event === "Warning") ?? open[0];
   const details = open.map((link) => `${link.name} (${link.reason}: ${link.message})`).join("; ");
   return conditionFor(
     "Wired",
     failing.reason,
-    `${links.length - open.length}/${planned.length} links wired; not wired: ${details}`.slice(0, 4096),
+    `${links.length - open.length}/${planned.length} links wired${via}; not wired: ${details}`.slice(0, 4096),
   );
 }
 
