@@ -1,5 +1,6 @@
 // The JSON-over-HTTP exchange the app clients share (the *arr apps, Jellyfin, DittoFS): one base URL,
 // a timeout, default headers, and every status an answer for the client to interpret, none an exception.
+import type { IncomingHttpHeaders } from "node:http";
 import { httpRequest, parseJsonBody } from "../framework/http-request.js";
 
 export interface JsonHttpOptions {
@@ -11,13 +12,18 @@ export interface JsonHttpOptions {
 }
 
 export interface JsonRequestOptions {
+  /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead of a JSON body. */
+  readonly form?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface JsonAnswer {
   readonly status: number;
+  /** Lowercased names, as Node gives them. */
+  readonly headers: IncomingHttpHeaders;
   /** The body parsed as JSON; text that is not JSON stays text, an empty body is undefined. */
   readonly data: unknown;
 }
@@ -33,17 +39,30 @@ export class JsonHttp {
   async request(method: string, path: string, options: JsonRequestOptions = {}): Promise<JsonAnswer> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+    const { contentType, body } = encodeBody(options);
     const answer = await httpRequest({
       method,
       url,
       headers: {
         ...this.options.headers,
-        ...(options.body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...(contentType === undefined ? {} : { "Content-Type": contentType }),
         ...options.headers,
       },
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      ...(body === undefined ? {} : { body }),
       timeoutMs: this.options.timeoutMs,
     });
-    return { status: answer.status, data: parseJsonBody(answer) };
+    return { status: answer.status, headers: answer.headers, data: parseJsonBody(answer) };
   }
+}
+
+function encodeBody(options: JsonRequestOptions): { contentType?: string; body?: string } {
+  if (options.form !== undefined) {
+    return {
+      contentType: "application/x-www-form-urlencoded",
+      body: new URLSearchParams(options.form).toString(),
+    };
+  }
+  if (options.body !== undefined)
+    return { contentType: "application/json", body: JSON.stringify(options.body) };
+  return {};
 }

@@ -1,6 +1,7 @@
-// An axios client for the part of Bazarr's API the MediaStack wiring uses: ping, and reading and saving
+// A client for the part of Bazarr's API the MediaStack wiring uses: ping, and reading and saving
 // its settings (the Sonarr and Radarr connections). The API key goes in X-API-KEY.
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import { HttpTransportError } from "../../framework/http-request.js";
+import { JsonHttp, type JsonAnswer } from "../json-http.js";
 
 /** Connection refused, timeout, or a 502-504: Bazarr is not (yet) there. */
 export class BazarrUnreachableError extends Error {
@@ -42,15 +43,13 @@ export type BazarrSettings = Readonly<Record<string, Readonly<Record<string, unk
  * 406 with the validator's message (api/system/settings.py, the flask_restx API of Bazarr 1.x).
  */
 export class BazarrClient {
-  private readonly http: AxiosInstance;
+  private readonly http: JsonHttp;
 
   constructor(options: BazarrClientOptions) {
-    this.http = axios.create({
-      baseURL: options.url.replace(/\/+$/, ""),
-      timeout: options.timeoutMs,
+    this.http = new JsonHttp({
+      baseUrl: options.url,
+      timeoutMs: options.timeoutMs,
       headers: { "X-API-KEY": options.apiKey, Accept: "application/json" },
-      validateStatus: () => true,
-      maxRedirects: 0,
     });
   }
 
@@ -68,32 +67,27 @@ export class BazarrClient {
 
   /** Form fields as Bazarr's settings page sends them, e.g. `settings-sonarr-port=8989`. */
   async saveSettings(fields: Readonly<Record<string, string>>): Promise<void> {
-    const body = new URLSearchParams(fields).toString();
-    this.expect(await this.send("POST", "/api/system/settings", body), "POST /api/system/settings");
+    this.expect(await this.send("POST", "/api/system/settings", fields), "POST /api/system/settings");
   }
 
   private async send(
     method: "GET" | "POST",
     path: string,
-    body?: string,
+    form?: Readonly<Record<string, string>>,
     noKey = false,
-  ): Promise<AxiosResponse> {
+  ): Promise<JsonAnswer> {
     try {
-      return await this.http.request({
-        method,
-        url: path,
-        ...(body !== undefined
-          ? { data: body, headers: { "Content-Type": "application/x-www-form-urlencoded" } }
-          : {}),
+      return await this.http.request(method, path, {
+        ...(form !== undefined ? { form } : {}),
         ...(noKey ? { headers: { "X-API-KEY": undefined } } : {}),
       });
     } catch (error) {
-      const code = error instanceof AxiosError ? (error.code ?? "ERROR") : "ERROR";
+      const code = error instanceof HttpTransportError ? error.code : "ERROR";
       throw new BazarrUnreachableError(`Bazarr did not answer ${method} ${path} (${code})`);
     }
   }
 
-  private expect(answer: AxiosResponse, what: string): unknown {
+  private expect(answer: JsonAnswer, what: string): unknown {
     if (answer.status >= 200 && answer.status < 300) return answer.data;
     if (answer.status === 401)
       throw new BazarrUnauthorizedError(`Bazarr refused the API key (401) on ${what}`);

@@ -1,6 +1,7 @@
-// An axios client for Transmission's RPC (the MediaStack wiring sets its download directory): HTTP basic
+// A client for Transmission's RPC (the MediaStack wiring sets its download directory): HTTP basic
 // auth plus the X-Transmission-Session-Id handshake, session-get and session-set.
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import { HttpTransportError } from "../../framework/http-request.js";
+import { JsonHttp, type JsonAnswer } from "../json-http.js";
 
 /** Connection refused, timeout, or a 5xx answer: Transmission is not (yet) there. */
 export class TransmissionUnreachableError extends Error {
@@ -42,17 +43,15 @@ const sessionIdHeader = "x-transmission-session-id";
  * answers are `{result: "success" | <error text>, arguments}`.
  */
 export class TransmissionClient {
-  private readonly http: AxiosInstance;
+  private readonly http: JsonHttp;
   private sessionId: string | undefined;
 
   constructor(options: TransmissionClientOptions) {
-    this.http = axios.create({
-      baseURL: `${options.url.replace(/\/+$/, "")}/transmission/`,
-      timeout: options.timeoutMs,
-      auth: { username: options.username, password: options.password },
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      validateStatus: () => true,
-      maxRedirects: 0,
+    const basic = Buffer.from(`${options.username}:${options.password}`, "utf8").toString("base64");
+    this.http = new JsonHttp({
+      baseUrl: `${options.url.replace(/\/+$/, "")}/transmission`,
+      timeoutMs: options.timeoutMs,
+      headers: { Authorization: `Basic ${basic}`, Accept: "application/json" },
     });
   }
 
@@ -67,7 +66,8 @@ export class TransmissionClient {
   private async call(method: string, args?: Readonly<Record<string, unknown>>): Promise<unknown> {
     let answer = await this.post(method, args);
     if (answer.status === 409) {
-      this.sessionId = String(answer.headers[sessionIdHeader] ?? "");
+      const id = answer.headers[sessionIdHeader];
+      this.sessionId = typeof id === "string" ? id : "";
       answer = await this.post(method, args);
     }
     if (answer.status === 401 || answer.status === 403) {
@@ -88,15 +88,14 @@ export class TransmissionClient {
     return body.arguments ?? {};
   }
 
-  private async post(method: string, args?: Readonly<Record<string, unknown>>): Promise<AxiosResponse> {
+  private async post(method: string, args?: Readonly<Record<string, unknown>>): Promise<JsonAnswer> {
     try {
-      return await this.http.post(
-        "rpc",
-        { method, ...(args !== undefined ? { arguments: args } : {}) },
-        { headers: this.sessionId !== undefined ? { "X-Transmission-Session-Id": this.sessionId } : {} },
-      );
+      return await this.http.request("POST", "/rpc", {
+        body: { method, ...(args !== undefined ? { arguments: args } : {}) },
+        headers: this.sessionId !== undefined ? { "X-Transmission-Session-Id": this.sessionId } : {},
+      });
     } catch (error) {
-      const code = error instanceof AxiosError ? (error.code ?? "ERROR") : "ERROR";
+      const code = error instanceof HttpTransportError ? error.code : "ERROR";
       throw new TransmissionUnreachableError(`Transmission did not answer ${method} (${code})`);
     }
   }
