@@ -34,4 +34,7 @@ COPY --from=build /app/dist/ dist/
 # The chart's runAsUser; a numeric UID so runAsNonRoot can verify it without /etc/passwd.
 USER 65532:65532
 EXPOSE 8080
-ENTRYPOINT ["node", "dist/operator/main.js"]
+# V8 tuned for a small, long-lived process: a 1 MiB young generation and size-first heuristics keep
+# 1,000 Torrents at 84 MiB RSS with a 103 MiB high-water mark, against 140 and 148 MiB with
+# Node's defaults, for about 0.7 s more CPU per 1,000 created (docs/benchmarks.md, Memory).
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--optimize-for-size", "dist/operator/main.js"]

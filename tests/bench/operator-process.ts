@@ -29,6 +29,14 @@ export function compiledOperator(): string {
   return compiledMain;
 }
 
+/** The flags between `node` and the script in the Dockerfile's (last) ENTRYPOINT. */
+export function imageNodeFlags(): string[] {
+  const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
+  const entrypoints = [...dockerfile.matchAll(/^ENTRYPOINT\s+(\[.*\])\s*$/gm)];
+  const entrypoint = JSON.parse(entrypoints.at(-1)?.[1] ?? "[]") as string[];
+  return entrypoint.slice(1, -1);
+}
+
 export interface ProcessSample {
   /** Resident set size now, MiB. */
   rssMiB: number;
@@ -72,8 +80,10 @@ export async function startBenchOperator(
   );
   // BENCH_HEAP_SNAPSHOT=1: SIGUSR2 writes a heap snapshot into the working directory (see docs/benchmarks.md).
   const flags = [
+    // The image's own V8 flags (the Dockerfile's ENTRYPOINT), so the numbers are the image's.
+    ...imageNodeFlags(),
     ...(process.env.BENCH_HEAP_SNAPSHOT === "1" ? ["--heapsnapshot-signal=SIGUSR2"] : []),
-    // BENCH_NODE_FLAGS: V8 flags to compare (e.g. "--max-semi-space-size=4").
+    // BENCH_NODE_FLAGS: V8 flags to compare (e.g. "--max-semi-space-size=4"; later flags win).
     ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean),
   ];
   const child: ChildProcess = spawn(process.execPath, [...flags, compiledOperator()], {

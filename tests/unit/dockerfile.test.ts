@@ -142,13 +142,20 @@ test("npm run build's output is where the final stage copies it from, and the en
 
   const entrypoint = JSON.parse(inFinal("ENTRYPOINT")[0]?.args ?? "[]") as string[];
   assert.equal(entrypoint[0], "node");
-  const script = entrypoint[1] ?? "";
+  // node [V8 flags] <script>: the flags must be ones this Node accepts, or the container would not start.
+  const script = entrypoint.at(-1) ?? "";
+  const nodeFlags = entrypoint.slice(1, -1);
   assert.ok(existsSync(join(staging, script)), `${script} exists after the build`);
   const cleanEnv = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(MEDIAPLANE_|QBITTORRENT_|POD_)/.test(key)),
   );
   const run = (args: string[], env: NodeJS.ProcessEnv = cleanEnv): ReturnType<typeof spawnSync> =>
-    spawnSync(process.execPath, [script, ...args], { cwd: staging, env, encoding: "utf8", timeout: 30_000 });
+    spawnSync(process.execPath, [...nodeFlags, script, ...args], {
+      cwd: staging,
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
 
   const help = run(["--help"]);
   assert.equal(help.status, 0, String(help.stderr));

@@ -61,7 +61,7 @@ export const operatorImageConfig: ImageRuntimeConfig = {
   Env: [systemPath, "NODE_ENV=production"],
   WorkingDir: "/app",
   ExposedPorts: { "8080/tcp": {} },
-  Entrypoint: ["node", "dist/operator/main.js"],
+  Entrypoint: ["node", "--max-semi-space-size=1", "--optimize-for-size", "dist/operator/main.js"],
   Labels: {
     "org.opencontainers.image.title": "mediaplane",
     "org.opencontainers.image.description":
@@ -116,7 +116,7 @@ async function compileOperator(out: string): Promise<void> {
 
 /**
  * The operator image with the Dockerfile's layout: Node 20 (this host's own `node`, Debian's glibc),
- * /app/package.json, production node_modules and dist/, non-root, `node dist/operator/main.js`.
+ * /app/package.json, production node_modules and dist/, non-root, the Dockerfile's `node <V8 flags> dist/operator/main.js`.
  */
 export async function operatorImage(): Promise<BuiltImage> {
   const rootfs = await ensureDebianRootfs(baseRootfs);
