@@ -14,8 +14,18 @@ interface PostedEvent {
   firstTimestamp: string;
 }
 
-/** Events posted at once; more wait their turn (a burst of 1,000 Added must not open 1,000 requests). */
-const concurrentPosts = 16;
+/**
+ * Events posted at once; more wait their turn. A burst of 1,000 `Added` or `Removed` Events must not
+ * open 1,000 requests, nor take the API server from the status and finalizer patches that make the
+ * objects converge: Events are for `kubectl describe` and may trail by a second (client-go rate-limits
+ * its Events for the same reason).
+ */
+const concurrentPosts = 4;
+
+/** What an Event names of its object: held per queued Event instead of the whole object. */
+type InvolvedObject = Pick<KubernetesObject, "apiVersion" | "kind"> & {
+  metadata: Pick<NonNullable<KubernetesObject["metadata"]>, "name" | "namespace" | "uid" | "resourceVersion">;
+};
 
 export class EventRecorder {
   private readonly posted = new Map<string, PostedEvent>();
@@ -40,7 +50,16 @@ export class EventRecorder {
     const metadata = object.metadata ?? {};
     const dedupeKey = [metadata.uid, type, reason, message].join("\u0000");
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-    const involved = { ...object, metadata: { ...metadata } };
+    const involved: InvolvedObject = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: {
+        name: metadata.name,
+        namespace: metadata.namespace,
+        uid: metadata.uid,
+        resourceVersion: metadata.resourceVersion,
+      },
+    };
     const tail = (this.tails.get(dedupeKey) ?? Promise.resolve())
       .then(() => this.withSlot(() => this.post(involved, type, reason, message, dedupeKey, now)))
       .finally(() => {
@@ -67,7 +86,7 @@ export class EventRecorder {
   }
 
   private async post(
-    object: KubernetesObject,
+    object: InvolvedObject,
     type: EventType,
     reason: string,
     message: string,
