@@ -98,6 +98,14 @@ export const builtinResources = {
     kind: "HTTPRoute",
     namespaced: true,
   },
+  /** prometheus-operator's; optional like HTTPRoute: unserved (and so never written) while its CRD is absent. */
+  ServiceMonitor: {
+    group: "monitoring.coreos.com",
+    version: "v1",
+    plural: "servicemonitors",
+    kind: "ServiceMonitor",
+    namespaced: true,
+  },
 } as const satisfies Record<string, ResourceType>;
 
 /** Finds the resource type for an object's apiVersion and kind among `known`. */

@@ -148,6 +148,27 @@ export type MediaStackSpec = {
     /** A TLS Secret covering every app's host (e.g. a wildcard certificate). Unset: plain HTTP. */
     tlsSecretName?: string;
   };
+  /** Prometheus exporters for the apps (docs/mediastack.md, Monitoring): exportarr beside Sonarr, Radarr, Prowlarr and Bazarr, a qBittorrent exporter beside qBittorrent, each as a sidecar serving a Service port named monitoring, and a ServiceMonitor for the stack while the monitoring.coreos.com CRD is installed (without it the ServiceMonitorReady condition says so; Ready does not depend on it). */
+  monitoring?: {
+    /** Run the exporters and create the ServiceMonitor. Off by default. */
+    enabled?: boolean;
+    /** The ServiceMonitor's scrape interval, e.g. 60s; absent leaves Prometheus' own default. Bazarr's exporter walks every episode: keep it above its scrape time. */
+    interval?: string;
+    /** The exportarr image of the *arr exporters. Default: the catalog's pinned ghcr.io/onedr0p/exportarr. */
+    exportarr?: {
+      /** Image repository without the tag. Default: ghcr.io/onedr0p/exportarr. */
+      image?: string;
+      /** Image tag. Default: the catalog's pinned v2.3.0; never a floating tag. */
+      tag?: string;
+    };
+    /** The qBittorrent exporter image. Default: the catalog's pinned ghcr.io/martabal/qbittorrent-exporter. */
+    qbittorrentExporter?: {
+      /** Image repository without the tag. Default: ghcr.io/martabal/qbittorrent-exporter. */
+      image?: string;
+      /** Image tag. Default: the catalog's pinned v2.0.1; never a floating tag. */
+      tag?: string;
+    };
+  };
   /** A NetworkPolicy for the stack's pods (seed 002 §4.25.10): traffic between pods of the namespace, from the gateway and monitoring namespaces, egress anywhere; all other ingress denied. */
   networkPolicy?: {
     /** Render the NetworkPolicy. Off by default: it needs a CNI that enforces policies and the right gateway namespace. */

@@ -27,10 +27,12 @@ export interface Dashboard {
   title: string;
   uid: string;
   panels: DashboardPanel[];
-  templating?: { list: Array<{ name: string; type: string }> };
+  templating?: { list: Array<{ name: string; type: string; query?: unknown }> };
 }
 
 export const dashboardPath = join(chartDir, "monitoring", "operator-dashboard.json");
+/** The MediaStack dashboard: it queries the stack's exporters, not the operator. */
+export const stackDashboardPath = join(chartDir, "monitoring", "stack-dashboard.json");
 
 export function readDashboard(path = dashboardPath): Dashboard {
   return JSON.parse(readFileSync(path, "utf8")) as Dashboard;

@@ -12,6 +12,15 @@ export type MediaStackConditionType = (typeof mediaStackConditionTypes)[number];
  */
 export const wiredConditionType = "Wired";
 
+/**
+ * With spec.monitoring.enabled: whether the stack's ServiceMonitor is applied. Not part of Ready either
+ * (the DittoServer's ServiceMonitorReady works the same): a cluster without the Prometheus Operator runs the stack.
+ */
+export const serviceMonitorConditionType = "ServiceMonitorReady";
+
+type ReportedConditionType =
+  MediaStackConditionType | typeof wiredConditionType | typeof serviceMonitorConditionType;
+
 export const mediaStackReasons = {
   StorageReady: {
     ClaimBound: {
@@ -238,6 +247,24 @@ export const mediaStackReasons = {
         "An app refused a wiring request for another reason; the message names the link and the app's answer.",
     },
   },
+  ServiceMonitorReady: {
+    ServiceMonitorApplied: {
+      status: "True",
+      meaning:
+        "spec.monitoring.enabled: the exporters run beside their apps and the ServiceMonitor <name> scrapes their monitoring ports.",
+    },
+    NoExporters: {
+      status: "True",
+      meaning:
+        "spec.monitoring.enabled, but none of the enabled apps has an exporter (Sonarr, Radarr, Prowlarr, Bazarr, qBittorrent): no ServiceMonitor.",
+    },
+    PrometheusOperatorNotInstalled: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "spec.monitoring.enabled but the monitoring.coreos.com ServiceMonitor CRD is absent: the exporters run, no ServiceMonitor is created until the Prometheus Operator is installed. Ready does not depend on it.",
+    },
+  },
   Finalizing: {
     WaitingForTorrents: {
       status: "True",
@@ -246,15 +273,15 @@ export const mediaStackReasons = {
         "The stack was deleted; it waits (up to 5 minutes) for its Torrents to remove their torrents before its qBittorrent goes.",
     },
   },
-} as const satisfies ReasonTable<MediaStackConditionType | typeof wiredConditionType | "Finalizing">;
+} as const satisfies ReasonTable<ReportedConditionType | "Finalizing">;
 
-export type MediaStackConditionReason<T extends MediaStackConditionType | typeof wiredConditionType> =
-  keyof (typeof mediaStackReasons)[T] & string;
+export type MediaStackConditionReason<T extends ReportedConditionType> = keyof (typeof mediaStackReasons)[T] &
+  string;
 
 export type { ComputedCondition };
 
 /** Builds a condition whose status is the one the table gives its reason, so the two cannot disagree. */
-export function conditionFor<T extends MediaStackConditionType | typeof wiredConditionType>(
+export function conditionFor<T extends ReportedConditionType>(
   type: T,
   reason: MediaStackConditionReason<T>,
   message: string,

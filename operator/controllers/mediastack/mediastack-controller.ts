@@ -76,6 +76,8 @@ export function mediaStackController(options: MediaStackControllerOptions): Cont
       builtinResources.NetworkPolicy,
       builtinResources.Ingress,
       builtinResources.HTTPRoute,
+      // spec.monitoring's; an optional CRD: unserved, it is neither written nor pruned (nor fails anything).
+      builtinResources.ServiceMonitor,
     ],
     watches: [
       { resource: DittoServerResource, map: stacksOfDittoServer },

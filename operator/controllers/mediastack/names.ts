@@ -60,6 +60,14 @@ export const volumeNames = { config: "config", data: "data" } as const;
 /** The container port name every app's Service targets. */
 export const httpPortName = "http";
 
+/** The port name of an app's exporter sidecar, on its container and its Service (spec.monitoring). */
+export const monitoringPortName = "monitoring";
+
+/** The stack's prometheus-operator ServiceMonitor (spec.monitoring, while its CRD is served). */
+export function serviceMonitorName(stack: string): string {
+  return stack;
+}
+
 export interface StackObjectName {
   readonly kind: string;
   readonly name: string;
@@ -75,6 +83,7 @@ export function allStackObjectNames(namespace: string, stack: string): StackObje
     { kind: "NetworkPolicy", name: networkPolicyName(stack), namespace },
     { kind: "Secret", name: qbittorrentCredentialsSecretName(stack), namespace },
     { kind: "Secret", name: apiKeysSecretName(stack), namespace },
+    { kind: "ServiceMonitor", name: serviceMonitorName(stack), namespace },
   ];
   for (const app of appNames) {
     names.push({ kind: "PersistentVolumeClaim", name: configClaimName(stack, app), namespace });

@@ -18,9 +18,12 @@ import {
 } from "./data-volume.js";
 import { observeDittoServer, type DittoServerObservation } from "./dittoserver-endpoint.js";
 import type { HTTPRoute } from "./gateway-api.js";
+import { serviceMonitorConditionType } from "./condition-reasons.js";
+import { computeServiceMonitorCondition } from "./monitoring-condition.js";
+import { resolveMonitoring } from "./monitoring-settings.js";
 import { apiKeysSecretName, configClaimName } from "./names.js";
 import { ensureQbittorrentCredentials } from "./qbittorrent-credentials.js";
-import { renderMediaStack } from "./render/index.js";
+import { renderMediaStack, type StackApiKeys } from "./render/index.js";
 import { resolveDataClaimName, resolveDataSource, resolveEnabledApps } from "./stack-settings.js";
 import { stackIdentity } from "./stack-identity.js";
 import { computeMediaStackStatus } from "./status.js";
@@ -34,6 +37,9 @@ import { reportWiringOff, runWiringStep, type WiringStepOptions } from "./wiring
  * PersistentVolume watch; this is only the fallback should that event be missed.
  */
 const volumeReplaceRetryMs = 30_000;
+
+/** While spec.monitoring waits for the ServiceMonitor CRD (the DittoServer's interval): installing it later creates it. */
+const serviceMonitorCrdRecheckMs = 30_000;
 
 function refuseInvalidSpec(stack: MediaStack): void {
   const problems = validateStack(stack);
@@ -112,6 +118,29 @@ function reportStatus(
   for (const condition of status.conditions) ctx.setCondition(condition);
 }
 
+/**
+ * ServiceMonitorReady from what was rendered and whether its CRD is served; removed with monitoring off.
+ * Returns how soon to look again for the CRD, while it is missing.
+ */
+function reportMonitoring(
+  ctx: ReconcileContext<MediaStack>,
+  apiKeys: StackApiKeys | undefined,
+  serviceMonitorServed: boolean,
+): number | undefined {
+  const monitoring = resolveMonitoring(ctx.object.spec, apiKeys);
+  const condition = computeServiceMonitorCondition(
+    stackIdentity(ctx.object).name,
+    monitoring,
+    serviceMonitorServed,
+  );
+  if (condition === undefined) {
+    ctx.removeCondition(serviceMonitorConditionType);
+    return undefined;
+  }
+  ctx.setCondition(condition);
+  return condition.reason === "PrometheusOperatorNotInstalled" ? serviceMonitorCrdRecheckMs : undefined;
+}
+
 /** The apps that use the api-keys Secret: their keys are preset, Jellyfin's admin comes from it. */
 const apiKeyApps = new Set(["sonarr", "radarr", "prowlarr", "jellyfin"]);
 
@@ -129,6 +158,7 @@ export async function reconcileMediaStack(
   const stack = ctx.object;
   refuseInvalidSpec(stack);
   const gatewayApiServed = ctx.cache.isServed(builtinResources.HTTPRoute);
+  const serviceMonitorServed = ctx.cache.isServed(builtinResources.ServiceMonitor);
   const ditto = observeDittoServerOf(ctx);
   const binding = observeDataBinding(ctx);
   const enabledApps = resolveEnabledApps(stack.spec);
@@ -148,6 +178,7 @@ export async function reconcileMediaStack(
   await ctx.children.converge({ apply: rendered.children, keep: rendered.keep });
   await deleteUnusedVolume(ctx, rendered.unusedVolumeName);
   reportStatus(ctx, binding, ditto, gatewayApiServed);
+  const monitoringRetryMs = reportMonitoring(ctx, apiKeys, serviceMonitorServed);
   if (apiKeys) ctx.status.apiKeysSecret = apiKeysSecretName(stackIdentity(stack).name);
   else delete ctx.status.apiKeysSecret;
   let wiringRetryMs: number | undefined;
@@ -156,6 +187,9 @@ export async function reconcileMediaStack(
   } else {
     reportWiringOff(ctx);
   }
-  const next = sooner(volume === "replacing" ? volumeReplaceRetryMs : undefined, wiringRetryMs);
+  const next = sooner(
+    sooner(volume === "replacing" ? volumeReplaceRetryMs : undefined, wiringRetryMs),
+    monitoringRetryMs,
+  );
   return next === undefined ? done : requeueAfter(next);
 }

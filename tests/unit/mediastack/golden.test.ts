@@ -6,7 +6,7 @@ import { assertMatchesGolden } from "../../support/golden.js";
 import { renderNetworkPolicy } from "../../../operator/controllers/mediastack/render/network-policy.js";
 import type { MediaStackRenderInputs } from "../../../operator/controllers/mediastack/render/index.js";
 import type { MediaStack } from "../../../operator/generated/mediastack.js";
-import { allObjects, loadSample, renderWithDefaults, stackWith } from "./fixtures.js";
+import { allObjects, loadSample, renderWithDefaults, stackWith, testApiKeys } from "./fixtures.js";
 import { fieldsUnknownToClientNode, toWireFormat } from "./wire-format.js";
 
 function assertStackGolden(scenario: string, stack: MediaStack, inputs: MediaStackRenderInputs = {}): void {
@@ -29,6 +29,12 @@ test("every app of the catalog on, with per-app overrides", () => {
 
 test("the minimal stack: NFS, no routes, no NetworkPolicy, every default from the catalog", () => {
   assertStackGolden("minimal", loadSample("minimal.yaml"));
+});
+
+test("spec.monitoring: exporter sidecars, monitoring Service ports and the stack's ServiceMonitor", () => {
+  assertStackGolden("monitoring", loadSample("monitoring.yaml"), {
+    apiKeys: { ...testApiKeys, bazarr: "0f1e2d3c4b5a69788796a5b4c3d2e1f0" },
+  });
 });
 
 test("a DittoServer's file Service as /data, by ClusterIP", () => {

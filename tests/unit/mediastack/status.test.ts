@@ -306,7 +306,10 @@ test("only enabled apps are counted and listed; no qbittorrent status without qB
 });
 
 test("every reason's status in the table matches what the conditions report, and docs list every reason", () => {
-  assert.deepEqual([...mediaStackConditionTypes, "Wired", "Finalizing"], Object.keys(mediaStackReasons));
+  assert.deepEqual(
+    [...mediaStackConditionTypes, "Wired", "ServiceMonitorReady", "Finalizing"],
+    Object.keys(mediaStackReasons),
+  );
   const docs = readFileSync(join(repoRoot, "docs", "mediastack.md"), "utf8");
   for (const [type, reasons] of Object.entries(mediaStackReasons)) {
     for (const [reason, entry] of Object.entries(reasons)) {

@@ -24,6 +24,11 @@ export const apiKeySecretKeys = {
   jellyfinAdminPassword: "jellyfin-admin-password",
   /** Written by the Jellyfin wiring once Jellyfin created it; absent before. */
   jellyfinApiKey: "jellyfin-api-key",
+  /**
+   * Bazarr's key, for its exporter (spec.monitoring): never generated here, since Bazarr keeps its own
+   * in config.yaml; read and kept once someone (the Bazarr wiring, or a person) puts it in the Secret.
+   */
+  bazarr: "bazarr-api-key",
 } as const;
 
 export interface StackApiKeys {
@@ -36,6 +41,7 @@ export interface StackApiKeys {
   readonly jellyfinAdminUsername: string;
   readonly jellyfinAdminPassword: string;
   readonly jellyfinApiKey?: string;
+  readonly bazarr?: string;
 }
 
 export function renderApiKeysSecret(stack: MediaStack, keys: StackApiKeys): V1Secret {

@@ -26,9 +26,11 @@ import {
   type StackSettings,
 } from "../stack-settings.js";
 import { stackIdentity } from "../stack-identity.js";
+import type { ResolvedExporter } from "../monitoring-settings.js";
 import { apiKeySecretKeys, presetApiKeyApps } from "./api-keys-secret.js";
 import { renderBazarrConfigInitContainer } from "./bazarr-config-init.js";
 import { renderDataLayoutInitContainer } from "./data-layout-init.js";
+import { renderExporterSidecar } from "./exporter-sidecar.js";
 import { renderQbittorrentConfigInitContainer } from "./qbittorrent-config-init.js";
 import { renderAppSecurityContext, renderPodSecurityContext } from "./security-contexts.js";
 
@@ -116,7 +118,12 @@ function renderAppContainer(stackName: string, app: ResolvedApp, settings: Stack
   };
 }
 
-export function renderDeployment(stack: MediaStack, app: ResolvedApp): V1Deployment {
+/** `exporter`: the app's exporter sidecar with spec.monitoring (see monitoring-settings.ts). */
+export function renderDeployment(
+  stack: MediaStack,
+  app: ResolvedApp,
+  exporter?: ResolvedExporter,
+): V1Deployment {
   const { name: stackName, namespace } = stackIdentity(stack);
   const settings = resolveStackSettings(stack.spec);
   const initContainers: V1Container[] = [];
@@ -159,7 +166,10 @@ export function renderDeployment(stack: MediaStack, app: ResolvedApp): V1Deploym
             : {}),
           ...(affinity ? { affinity: structuredClone(affinity) } : {}),
           ...(initContainers.length > 0 ? { initContainers } : {}),
-          containers: [renderAppContainer(stackName, app, settings)],
+          containers: [
+            renderAppContainer(stackName, app, settings),
+            ...(exporter ? [renderExporterSidecar(stackName, exporter, settings)] : []),
+          ],
           volumes,
         },
       },

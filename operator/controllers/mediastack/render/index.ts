@@ -10,6 +10,7 @@ import {
   dataVolumeName,
   qbittorrentCredentialsSecretName,
 } from "../names.js";
+import { exporterOf, resolveMonitoring } from "../monitoring-settings.js";
 import { resolveApps, resolveDataSource, resolveReclaimPolicy, resolveRouting } from "../stack-settings.js";
 import { stackIdentity } from "../stack-identity.js";
 import { renderApiKeysSecret, type StackApiKeys } from "./api-keys-secret.js";
@@ -23,6 +24,7 @@ import { renderIngress } from "./ingress.js";
 import { renderNetworkPolicy } from "./network-policy.js";
 import { renderNfsPersistentVolume } from "./nfs-persistent-volume.js";
 import { renderService } from "./service.js";
+import { renderServiceMonitor } from "./service-monitor.js";
 
 export type { QbittorrentCredentials } from "./credentials-secret.js";
 export type { StackApiKeys } from "./api-keys-secret.js";
@@ -112,8 +114,11 @@ export function renderMediaStack(stack: MediaStack, inputs: MediaStackRenderInpu
 
   if (spec.networkPolicy?.enabled === true) children.push(renderNetworkPolicy(stack));
   for (const app of enabled) children.push(renderConfigClaim(stack, app));
-  for (const app of enabled) children.push(renderService(stack, app));
-  for (const app of enabled) children.push(renderDeployment(stack, app));
+  const monitoring = resolveMonitoring(spec, inputs.apiKeys);
+  for (const app of enabled) children.push(renderService(stack, app, exporterOf(monitoring, app.name)));
+  for (const app of enabled) children.push(renderDeployment(stack, app, exporterOf(monitoring, app.name)));
+  const serviceMonitor = renderServiceMonitor(stack, monitoring);
+  if (serviceMonitor) children.push(serviceMonitor);
   for (const app of enabled) {
     if (routing.kind === "gateway") children.push(renderHttpRoute(stack, app));
     if (routing.kind === "ingress") children.push(renderIngress(stack, app));

@@ -21,7 +21,9 @@ import {
   readDashboard,
   renderedRuleGroups,
   ruleExpressions,
+  stackDashboardPath,
 } from "../../../support/monitoring.js";
+import { exporterMetricNames } from "./exporter-metrics.js";
 
 const promtoolCases = join(repoRoot, "tests", "unit", "chart", "monitoring", "operator-alerts.promtool.yaml");
 
@@ -97,7 +99,7 @@ test("every alert has a severity, a summary, a description and a runbook_url on 
   }
 });
 
-test("the dashboard ConfigMap exists only with dashboards.enabled, carries grafana_dashboard=1 and the JSON file unchanged", () => {
+test("the dashboard ConfigMaps exist only with dashboards.enabled, carry grafana_dashboard=1 and the JSON files unchanged", () => {
   assert.ok(
     !renderChartObjects().some((object) => object.kind === "ConfigMap" || object.kind === "PrometheusRule"),
   );
@@ -107,21 +109,32 @@ test("the dashboard ConfigMap exists only with dashboards.enabled, carries grafa
     "dashboards.annotations.grafana_folder=mediaplane",
   ]);
   const maps = objects.filter((object) => object.kind === "ConfigMap");
-  assert.equal(maps.length, 1);
-  const map = maps[0];
-  assert.equal(map.metadata.labels?.["grafana_dashboard"], "1");
-  assert.equal(map.metadata.namespace, "monitoring");
-  assert.equal(map.metadata.annotations?.["grafana_folder"], "mediaplane");
-  const data = map["data"] as Record<string, string>;
-  assert.deepEqual(Object.keys(data), ["mediaplane-operator.json"]);
   assert.deepEqual(
-    JSON.parse(data["mediaplane-operator.json"]),
-    JSON.parse(readFileSync(dashboardPath, "utf8")),
+    maps.map((map) => Object.keys(map["data"] as Record<string, string>)),
+    [["mediaplane-operator.json"], ["mediaplane-stack.json"]],
   );
+  for (const [map, path] of [
+    [maps[0], dashboardPath],
+    [maps[1], stackDashboardPath],
+  ] as const) {
+    assert.equal(map.metadata.labels?.["grafana_dashboard"], "1");
+    assert.equal(map.metadata.namespace, "monitoring");
+    assert.equal(map.metadata.annotations?.["grafana_folder"], "mediaplane");
+    const [json] = Object.values(map["data"] as Record<string, string>);
+    assert.deepEqual(JSON.parse(json), JSON.parse(readFileSync(path, "utf8")));
+  }
 });
 
-test("every dashboard panel queries the ${datasource} variable, and panel ids are unique", () => {
-  const dashboard = readDashboard();
+for (const [name, path] of [
+  ["operator", dashboardPath],
+  ["stack", stackDashboardPath],
+] as const) {
+  test(`every ${name} dashboard panel queries the \${datasource} variable, and panel ids are unique`, () => {
+    assertPanelsUseDatasource(readDashboard(path));
+  });
+}
+
+function assertPanelsUseDatasource(dashboard: ReturnType<typeof readDashboard>): void {
   assert.ok(
     dashboard.templating?.list.some(
       (variable) => variable.name === "datasource" && variable.type === "datasource",
@@ -137,7 +150,7 @@ test("every dashboard panel queries the ${datasource} variable, and panel ids ar
       uid: "${datasource}",
     });
   }
-});
+}
 
 test("the selector lister finds metric names and matchers, not functions, labels or durations", () => {
   assert.deepEqual(
@@ -179,4 +192,72 @@ test("no panel and no alert queries a metric the operator does not register", as
       assert.ok(served.has(name), `${origin} queries ${name}, which the operator does not serve`);
     }
   }
+});
+
+/** The stack dashboard's template variables replaced by plain values, so promtool can parse the PromQL. */
+function withVariablesFilled(expr: string): string {
+  return expr.replace(/\$namespace/g, "media").replace(/\$stack/g, "arr");
+}
+
+test("the stack dashboard queries only metrics its exporters serve, each per namespace and stack", () => {
+  const dashboard = readDashboard(stackDashboardPath);
+  const variables = (dashboard.templating?.list ?? []).map((variable) => variable.name);
+  assert.deepEqual(variables, ["datasource", "namespace", "stack"]);
+  const expressions = dashboardExpressions(dashboard);
+  assert.ok(expressions.length >= 12, `found ${expressions.length} expressions`);
+  const queried = new Set<string>();
+  for (const { origin, expr } of expressions) {
+    const selectors = metricSelectors(expr);
+    assert.ok(selectors.length > 0, `${origin} selects a metric`);
+    for (const selector of selectors) {
+      const name = selector.replace(/\{.*$/, "");
+      queried.add(name);
+      assert.ok(exporterMetricNames.has(name), `${origin} queries ${name}, which no stack exporter serves`);
+      assert.match(
+        selector,
+        /namespace="\$namespace", stack="\$stack"/,
+        `${origin} filters by the variables`,
+      );
+    }
+  }
+  // The four things issue #18 asks the dashboard to show.
+  for (const name of [
+    "sonarr_queue_total",
+    "sonarr_system_health_issues",
+    "radarr_rootfolder_freespace_bytes",
+    "qbittorrent_global_download_speed_bytes",
+  ]) {
+    assert.ok(queried.has(name), `a panel shows ${name}`);
+  }
+});
+
+test("promtool parses every stack dashboard expression (as recording rules, variables filled)", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "mediaplane-stack-dashboard-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dashboard = readDashboard(stackDashboardPath);
+  const rules = dashboardExpressions(dashboard).map(({ expr }, index) => ({
+    record: `mediaplane:stack_dashboard_${index}`,
+    expr: withVariablesFilled(expr),
+  }));
+  const variableQueries = (dashboard.templating?.list ?? []).flatMap((variable) => {
+    const query = (variable.query as { query?: string } | undefined)?.query;
+    const inner = /^label_values\((.*), *[a-z_]+\)$/.exec(query ?? "")?.[1];
+    return inner === undefined
+      ? []
+      : [{ record: `mediaplane:stack_variable_${variable.name}`, expr: withVariablesFilled(inner) }];
+  });
+  assert.equal(variableQueries.length, 2, "the namespace and stack variables' selectors are checked too");
+  writeFileSync(
+    join(dir, "stack-dashboard.rules.yaml"),
+    stringify({ groups: [{ name: "stack", rules: [...rules, ...variableQueries] }] }),
+  );
+  const check = promtool(["check", "rules", "stack-dashboard.rules.yaml"], dir);
+  assert.equal(check.code, 0, check.output);
+  assert.match(check.output, new RegExp(`SUCCESS: ${rules.length + 2} rules found`));
+  // Not vacuous: a broken expression fails the same check.
+  writeFileSync(
+    join(dir, "broken.rules.yaml"),
+    stringify({ groups: [{ name: "b", rules: [{ record: "x:y", expr: "sum(up{" }] }] }),
+  );
+  assert.notEqual(promtool(["check", "rules", "broken.rules.yaml"], dir).code, 0);
 });
