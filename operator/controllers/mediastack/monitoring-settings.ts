@@ -40,8 +40,8 @@ function imageOf(spec: MediaStackSpec, exporter: ExporterName): string {
 }
 
 /**
- * `apiKeys` as the render gets them. Sonarr, Radarr and Prowlarr exporters need only the Secret's name
- * (their keys are always generated); Bazarr's key is never generated, so its exporter waits for it.
+ * `apiKeys` as the render gets them. Sonarr, Radarr and Prowlarr exporters need only the Secret's name;
+ * Bazarr's exporter also waits for its key (generated with the others into the api-keys Secret).
  */
 export function resolveMonitoring(spec: MediaStackSpec, apiKeys?: StackApiKeys): MonitoringSettings {
   const enabled = spec.monitoring?.enabled === true;

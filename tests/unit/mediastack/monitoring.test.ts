@@ -91,10 +91,10 @@ test("no rendered object carries a key or password; every exporter credential is
   }
 });
 
-test("Bazarr's exporter waits for bazarr-api-key in the api-keys Secret, and the condition says so", () => {
+test("Bazarr's exporter reads the generated key; rendered before the keys exist, it waits and the condition says so", () => {
   const stack = loadSample("monitoring.yaml");
-  assert.ok(!sidecarsByApp(stack).has("bazarr"));
-  const monitoring = resolveMonitoring(stack.spec, testApiKeys);
+  assert.ok(sidecarsByApp(stack).has("bazarr"), "the stack's keys include Bazarr's (wiring/api-keys.ts)");
+  const monitoring = resolveMonitoring(stack.spec, undefined);
   assert.deepEqual(
     monitoring.skipped.map((skip) => skip.app),
     ["bazarr"],

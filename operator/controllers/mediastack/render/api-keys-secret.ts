@@ -15,7 +15,7 @@ export const apiKeySecretKeys = {
   sonarr: "sonarr-api-key",
   radarr: "radarr-api-key",
   prowlarr: "prowlarr-api-key",
-  /** Written into Bazarr's /config/config/config.yaml (auth.apikey) by its init container. */
+  /** Written into Bazarr's /config/config/config.yaml (auth.apikey) by its init container; its exporter reads it too. */
   bazarr: "bazarr-api-key",
   /** Transmission's RPC login, given to LinuxServer's image as USER/PASS. */
   transmissionUsername: "transmission-username",
@@ -24,11 +24,6 @@ export const apiKeySecretKeys = {
   jellyfinAdminPassword: "jellyfin-admin-password",
   /** Written by the Jellyfin wiring once Jellyfin created it; absent before. */
   jellyfinApiKey: "jellyfin-api-key",
-  /**
-   * Bazarr's key, for its exporter (spec.monitoring): never generated here, since Bazarr keeps its own
-   * in config.yaml; read and kept once someone (the Bazarr wiring, or a person) puts it in the Secret.
-   */
-  bazarr: "bazarr-api-key",
 } as const;
 
 export interface StackApiKeys {
@@ -41,7 +36,6 @@ export interface StackApiKeys {
   readonly jellyfinAdminUsername: string;
   readonly jellyfinAdminPassword: string;
   readonly jellyfinApiKey?: string;
-  readonly bazarr?: string;
 }
 
 export function renderApiKeysSecret(stack: MediaStack, keys: StackApiKeys): V1Secret {

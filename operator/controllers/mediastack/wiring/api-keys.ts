@@ -27,7 +27,6 @@ function completeKeys(stored: Partial<StackApiKeys>): StackApiKeys {
     jellyfinAdminUsername: stored.jellyfinAdminUsername ?? "mediaplane-admin",
     jellyfinAdminPassword: stored.jellyfinAdminPassword ?? randomBytes(24).toString("base64url"),
     ...(stored.jellyfinApiKey !== undefined ? { jellyfinApiKey: stored.jellyfinApiKey } : {}),
-    ...(stored.bazarr !== undefined ? { bazarr: stored.bazarr } : {}),
   };
 }
 
