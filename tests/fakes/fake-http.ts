@@ -86,12 +86,19 @@ function send(response: ServerResponse, answer: FakeAnswer): void {
   response.end(payload);
 }
 
+/** Where a fake listens: loopback on a free port unless given (a pod listens on 0.0.0.0 at the app's port). */
+export interface FakeListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** Starts a server on 127.0.0.1 (a free port unless given); unknown routes answer 404, handler bugs 500. */
 export interface FakeServerOptions {
   /** Runs before the route's handler; an answer it gives replaces the handler's (a 401, say). */
   readonly before?: (request: FakeRequest, route: FakeRoute) => FakeAnswer | undefined;
   /** Headers on every answer (the *arr apps' X-Application-Version). */
   readonly headers?: Readonly<Record<string, string>>;
+  readonly listen?: FakeListenAddress;
 }
 
 export async function startFakeServer(
@@ -137,10 +144,14 @@ export async function startFakeServer(
       send(response, { ...answer, headers: { ...options.headers, ...answer.headers } });
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { host, port } = options.listen ?? { host: "127.0.0.1", port: 0 };
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
   const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${bound}`,
+    url: `http://${host}:${bound}`,
     requests,
     stop: () =>
       new Promise<void>((resolve) => {

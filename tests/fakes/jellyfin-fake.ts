@@ -6,6 +6,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import {
   startFakeServer,
+  type FakeListenAddress,
   type FakeAnswer,
   type FakeRequest,
   type FakeRoute,
@@ -73,7 +74,13 @@ function authorizationParts(request: FakeRequest): Record<string, string> {
   return parts;
 }
 
-export async function startJellyfinFake(options: { dataRoot: string }): Promise<JellyfinFake> {
+export interface JellyfinFakeOptions {
+  /** Where the pod's /data is on this machine: library paths must exist under it. */
+  readonly dataRoot: string;
+  readonly listen?: FakeListenAddress;
+}
+
+export async function startJellyfinFake(options: JellyfinFakeOptions): Promise<JellyfinFake> {
   const state: JellyfinFake["state"] = {
     wizardCompleted: false,
     // Jellyfin names its first user after the account it runs as.
@@ -263,6 +270,6 @@ export async function startJellyfinFake(options: { dataRoot: string }): Promise<
       },
     },
   ];
-  const server = await startFakeServer(routes);
+  const server = await startFakeServer(routes, options.listen ? { listen: options.listen } : {});
   return { ...server, state };
 }

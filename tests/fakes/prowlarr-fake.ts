@@ -5,6 +5,7 @@ import { prowlarrSchemas } from "./arr-openapi-schemas.js";
 import {
   resolveInNetwork,
   startFakeServer,
+  type FakeListenAddress,
   type FakeNetwork,
   type FakeRoute,
   type RunningFake,
@@ -16,6 +17,7 @@ import { apiKeyAccepted, fakeVersions } from "./sonarr-radarr-fake.js";
 export interface ProwlarrFakeOptions {
   readonly apiKey: () => string;
   readonly network: FakeNetwork;
+  readonly listen?: FakeListenAddress;
 }
 
 export interface ProwlarrFake extends RunningFake {
@@ -148,6 +150,7 @@ export async function startProwlarrFake(options: ProwlarrFakeOptions): Promise<P
   ];
   const server = await startFakeServer(routes, {
     headers: { "X-Application-Version": fakeVersions.prowlarr },
+    ...(options.listen ? { listen: options.listen } : {}),
     before: (request, route) =>
       route.path === "/ping" || apiKeyAccepted(request, options.apiKey()) ? undefined : { status: 401 },
   });

@@ -9,6 +9,7 @@ import {
   resolveInNetwork,
   startFakeServer,
   type FakeAnswer,
+  type FakeListenAddress,
   type FakeNetwork,
   type FakeRequest,
   type FakeRoute,
@@ -26,6 +27,7 @@ export interface ArrFakeOptions {
   readonly network: FakeNetwork;
   /** Where the pod's /data is on this machine: root folders must exist and be writable under it. */
   readonly dataRoot: string;
+  readonly listen?: FakeListenAddress;
 }
 
 export interface ArrFake extends RunningFake {
@@ -278,6 +280,7 @@ export async function startArrFake(options: ArrFakeOptions): Promise<ArrFake> {
   const version = fakeVersions[options.app];
   const server = await startFakeServer(routes, {
     headers: { "X-Application-Version": version },
+    ...(options.listen ? { listen: options.listen } : {}),
     before: (request, route) =>
       route.path === "/ping" || apiKeyAccepted(request, options.apiKey()) ? undefined : { status: 401 },
   });
