@@ -17,7 +17,7 @@ import { mediaStackFloor, renderNewStack } from "./mediastack-floor.js";
 import { freePort, operatorCounter } from "./operator-metrics.js";
 import { startBenchOperator } from "./operator-process.js";
 import { cleanUpStacks, inPool, prepareStackNamespaces } from "./stack-fixtures.js";
-import { formatTrace, traceStatus } from "./status-trace.js";
+import { formatStatusReport, traceStatus } from "./status-trace.js";
 
 const NAMESPACE_PREFIX = "bench-stack-";
 const FLOOR_PREFIX = "bench-stack-floor-";
@@ -109,7 +109,7 @@ export async function benchMediaStack(
   const statusWrites = async (): Promise<Map<string, number>> => apiserverWrites(kubeConfig);
   const ours = new Set(namespaces);
   try {
-    const trace = await traceStatus(kubeConfig, namespaces[0] ?? "", stacks[0]?.metadata.name ?? "");
+    const trace = await traceStatus(kubeConfig, ours);
     const idle = operator.sample();
     const apiserverBefore = await statusWrites();
     const operatorBefore = await operatorWrites();
@@ -133,9 +133,7 @@ export async function benchMediaStack(
     const apiserverSteady = writesBetween(apiserverAtReady, await statusWrites(), ["mediastacks/status"]);
     const operatorSteady = (await operatorWrites()) - operatorAtReady;
     trace.stop();
-    process.stdout.write(
-      `status writes of ${namespaces[0]}/${stacks[0]?.metadata.name} (watch, create to steady):\n${formatTrace(trace.changes())}\n`,
-    );
+    process.stdout.write(`${formatStatusReport(trace.changes(), started, started + readyMs)}\n`);
     const applied = (appliedMs ?? 0) / 1000;
     return {
       name: `mediastack: ${count} minimal stacks, ${count} namespaces (operator as its own process, concurrency ${mediaStackConcurrency})`,
