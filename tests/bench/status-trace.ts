@@ -22,12 +22,24 @@ export interface StatusTrace {
 type Status = NonNullable<MediaStack["status"]>;
 type Condition = NonNullable<Status["conditions"]>[number];
 
+/** Where two messages differ: "…<old part>… → …<new part>…", 60 characters of each past the common prefix. */
+function messageDiff(before: string, after: string): string {
+  let start = 0;
+  while (start < before.length && before[start] === after[start]) start++;
+  const clip = (text: string): string => `…${text.slice(Math.max(0, start - 20), start + 60)}…`;
+  return `${clip(before)} → ${clip(after)}`;
+}
+
 function conditionMoves(before: readonly Condition[], after: readonly Condition[]): string[] {
   const moves: string[] = [];
   for (const condition of after) {
     const old = before.find((c) => c.type === condition.type);
     if (old?.status === condition.status && old.reason === condition.reason) {
-      if (old.message !== condition.message) moves.push(`${condition.type} message`);
+      if (old.message !== condition.message)
+        moves.push(
+          `${condition.type} message`,
+          `  ${messageDiff(old.message ?? "", condition.message ?? "")}`,
+        );
       continue;
     }
     moves.push(`${condition.type} ${old ? `${old.status}→` : ""}${condition.status} ${condition.reason}`);
@@ -106,8 +118,9 @@ export function countCauses(
     for (const change of changes) {
       if (window.from !== undefined && change.at <= window.from) continue;
       if (window.until !== undefined && change.at > window.until) continue;
-      const moves = change.conditions.filter((move) => !move.endsWith(" message"));
-      const messages = change.conditions.filter((move) => move.endsWith(" message"));
+      const named = change.conditions.filter((move) => !move.startsWith("  "));
+      const moves = named.filter((move) => !move.endsWith(" message"));
+      const messages = named.filter((move) => move.endsWith(" message"));
       const cause =
         moves.join("; ") ||
         (messages.length > 0 ? `only messages: ${messages.join(", ")}` : `only ${change.fields.join(", ")}`);
@@ -138,5 +151,10 @@ export function formatStatusReport(
   };
   causes("status writes to Ready of all stacks, by what moved:", { until: readyAt });
   causes("status writes at steady state, by what moved:", { from: readyAt });
+  const steady = [...trace].flatMap(([key, changes]) =>
+    changes.filter((change) => change.at > readyAt).map((change) => ({ key, change })),
+  );
+  for (const { key, change } of steady.slice(0, 3))
+    lines.push(`  e.g. ${key} at ${((change.at - started) / 1000).toFixed(2)} s: ${describe(change)}`);
   return lines.join("\n");
 }
