@@ -5,7 +5,10 @@ import { Agent, request } from "node:https";
 
 const writeVerbs = new Set(["POST", "PUT", "PATCH", "DELETE", "APPLY"]);
 
-/** Successful and failed write requests by resource ("torrents", "events"), summed over verbs and codes. */
+/**
+ * Successful and failed write requests by resource ("torrents", "events"), summed over verbs, codes and
+ * subresources; and by "resource/subresource" ("mediastacks/status") for writes to a subresource.
+ */
 export async function apiserverWrites(kubeConfig: KubeConfig): Promise<Map<string, number>> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error("kubeconfig has no current cluster");
@@ -45,6 +48,11 @@ export async function apiserverWrites(kubeConfig: KubeConfig): Promise<Map<strin
     const value = Number(line.slice(line.lastIndexOf(" ") + 1));
     const resource = labels["resource"] ?? "";
     writes.set(resource, (writes.get(resource) ?? 0) + value);
+    const subresource = labels["subresource"] ?? "";
+    if (subresource !== "") {
+      const key = `${resource}/${subresource}`;
+      writes.set(key, (writes.get(key) ?? 0) + value);
+    }
   }
   return writes;
 }

@@ -1,17 +1,24 @@
 // `npm run bench`: one local control plane and one qbittorrent-nox for every benchmark, each in
 // its own namespaces; prints the numbers recorded in docs/benchmarks.md. Loopback traffic only.
+//
+// BENCH_FRAMEWORK_OBJECTS (1000), BENCH_TORRENT_SIZES ("100,1000"), BENCH_STACKS (50),
+// BENCH_MIXED_TORRENTS (1000), BENCH_MIXED_STACKS (50), BENCH_STEADY_SECONDS (each benchmark's own
+// default); each benchmark file documents its own knobs.
 import { CoreV1Api } from "@kubernetes/client-node";
 import { startControlPlane } from "../cluster/control-plane.js";
 import { startQbittorrent } from "../cluster/qbittorrent.js";
 import { formatResults, type BenchResult } from "./bench-metrics.js";
 import { benchFramework } from "./framework.js";
 import { benchMediaStack } from "./mediastack.js";
+import { benchMixedMemory } from "./mixed-memory.js";
 import { benchTorrent } from "./torrent.js";
 import { benchWidgets } from "./widget-scale.js";
 
 const frameworkObjects = Number(process.env.BENCH_FRAMEWORK_OBJECTS ?? 1000);
 const torrentSizes = (process.env.BENCH_TORRENT_SIZES ?? "100,1000").split(",").map(Number);
 const stacks = Number(process.env.BENCH_STACKS ?? 50);
+const mixedTorrents = Number(process.env.BENCH_MIXED_TORRENTS ?? 1000);
+const mixedStacks = Number(process.env.BENCH_MIXED_STACKS ?? 50);
 
 const cluster = await startControlPlane();
 const results: BenchResult[] = [
@@ -43,10 +50,13 @@ try {
           n,
         ),
       );
+    report(await benchMediaStack(kubeConfig, cluster.kubeconfigPath, stacks));
+    report(
+      await benchMixedMemory(kubeConfig, cluster.kubeconfigPath, qbittorrent, mixedTorrents, mixedStacks),
+    );
   } finally {
     await qbittorrent.stop();
   }
-  report(await benchMediaStack(kubeConfig, stacks));
 } finally {
   await cluster.stop();
 }
