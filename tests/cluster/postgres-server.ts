@@ -125,12 +125,19 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     return stdout.split("\n").filter((line) => line !== "");
   };
   try {
-    await waitFor(() => psql("postgres", "SELECT 1").then(() => true, () => false), {
-      what: `postgres on 127.0.0.1:${port}`,
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      abortIf: () => (child.exitCode !== null ? `postgres exited:\n${output.slice(-2000)}` : undefined),
-    });
+    await waitFor(
+      () =>
+        psql("postgres", "SELECT 1").then(
+          () => true,
+          () => false,
+        ),
+      {
+        what: `postgres on 127.0.0.1:${port}`,
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        abortIf: () => (child.exitCode !== null ? `postgres exited:\n${output.slice(-2000)}` : undefined),
+      },
+    );
   } catch (error) {
     await stop();
     unregister();
