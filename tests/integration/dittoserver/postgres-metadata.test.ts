@@ -268,3 +268,76 @@ test(
     assert.deepEqual(rows, ["1"]);
   },
 );
+
+test(
+  "a server that already keeps its shares on a BadgerDB metadata store keeps them there: MetadataStoreMismatch, nothing migrated",
+  { skip },
+  async (t) => {
+    const namespace = await createTestNamespace(t);
+    const name = "pg-badger";
+    // As a server configured before this operator used PostgreSQL: badger store and a share on it.
+    const { spec, nfsPort } = await perconaSpec("pgmeta_badger", { serverApi: { manage: false } });
+    await provideVolumes(t, namespace, name, { metadata: "1Gi" });
+    await createIn(namespace, dittoServer(name, spec));
+    await playPerconaOperator(namespace, `${name}-postgres`, PASSWORD);
+    await waitForReady(namespace, name, 120_000);
+    const [, fleetUrl] = running.fleet.aliasFor(namespace, name);
+    const earlier = await adminClient(namespace, name, fleetUrl);
+    await waitFor(
+      () =>
+        earlier.listMetadataStores().then(
+          () => true,
+          () => false,
+        ),
+      {
+        what: `dfs pod of ${name} answering`,
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      },
+    );
+    await earlier.createMetadataStore("mediaplane-metadata", "badger", { path: "/data/metadata/badger" });
+    await earlier.createBlockStore("local", "mediaplane-local", "fs", { path: "/data/content/blocks" });
+    await earlier.createShare({
+      name: "/export",
+      metadata_store_id: "mediaplane-metadata",
+      local_block_store: "mediaplane-local",
+      read_only: false,
+      default_permission: "read-write",
+    });
+
+    await patchServerSpec(namespace, name, { serverApi: { manage: true } });
+    const reported = await waitForServer(
+      namespace,
+      name,
+      "ServerConfigured=False MetadataStoreMismatch",
+      (server) => conditionOf(server, "ServerConfigured")?.reason === "MetadataStoreMismatch",
+      120_000,
+    );
+    const message = conditionOf(reported, "ServerConfigured")?.message ?? "";
+    assert.match(message, /mediaplane-metadata is badger, the spec asks for postgres/);
+    assert.match(message, /share \/export on it and nothing is migrated/);
+    await waitForEvent(namespace, name, "Warning", "MetadataStoreMismatch", "badger");
+    const stores = await earlier.listMetadataStores();
+    assert.deepEqual(
+      stores.map((s) => [s.name, s.type]),
+      [["mediaplane-metadata", "badger"]],
+      "the badger store is kept and no second store is created",
+    );
+    assert.deepEqual(
+      await postgres.query(
+        "pgmeta_badger_metadata",
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+      ),
+      ["0"],
+      "nothing was written into the metadata database",
+    );
+    // The share is still served from the kept store.
+    assert.equal(reported.status?.shares?.[0]?.served, true);
+    await roundTrip(
+      t,
+      { host: "127.0.0.1", port: nfsPort, exportPath: "/export", uid: 1000, gid: 1000 },
+      "kept.bin",
+      randomBytes(2048),
+    );
+  },
+);
