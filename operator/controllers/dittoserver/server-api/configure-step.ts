@@ -190,7 +190,8 @@ export async function runConfigureStep(
       options.sessions.markConfigRefused(key, inputs);
       options.schedule.forget(key);
       const secretName = settings.database.kind === "postgres" ? settings.database.secret.secretName : "";
-      const hint = `; check host, port, user and password in Secret ${secretName}`;
+      const database = postgresConfig?.database ?? "";
+      const hint = `; check host, port, user and password in Secret ${secretName} and that database ${database} exists`;
       return {
         outcome: {
           kind: "metadataStoreRefused",
