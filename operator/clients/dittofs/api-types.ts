@@ -16,6 +16,7 @@ export interface StoreHealth {
 }
 
 export interface MetadataStore {
+  readonly id?: string;
   readonly name: string;
   readonly type: string;
   readonly config?: Record<string, unknown>;

@@ -118,6 +118,24 @@ export const dittoServerReasons = {
       meaning:
         "DittoFS's own check of the S3 remote store fails (bucket missing, wrong endpoint or region, or credentials refused); no share is put on it. Retried with backoff from 5 s to 5 min.",
     },
+    DatabaseSecretIncomplete: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "With percona.enabled the metadata store is PostgreSQL, but Percona's user Secret <name>-postgres-pguser-dittofs is missing, or lacks host, port, user or password (or port is not a number); nothing is configured until it is complete.",
+    },
+    MetadataStoreRefused: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "DittoFS could not open the PostgreSQL metadata store with the Secret's settings (wrong password, host or port; its message, without the password). Sent again when the Secret, the spec or the pod changes.",
+    },
+    MetadataStoreMismatch: {
+      status: "False",
+      event: "Warning",
+      meaning:
+        "The server already has metadata store mediaplane-metadata of another type (badger from before percona.enabled); it is kept with its shares and nothing is migrated or deleted. The message names the shares on it.",
+    },
     ConfigRefused: {
       status: "False",
       event: "Warning",

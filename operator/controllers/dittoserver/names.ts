@@ -70,3 +70,15 @@ export function serverNamespace(server: Named): string {
   if (namespace === undefined || namespace === "") throw new Error("DittoServer has no metadata.namespace");
   return namespace;
 }
+
+const MAX_DATABASE_NAME = 63;
+const METADATA_SUFFIX = "_metadata";
+
+/**
+ * The metadata store's own database, next to the control-plane one: both DittoFS schemas create a
+ * `shares` table in `public` (pkg/metadata/store/postgres/migrations/000001_initial_schema.up.sql and
+ * pkg/controlplane/models/share.go TableName), and the store's config has no schema key.
+ */
+export function metadataDatabaseName(databaseName: string): string {
+  return `${databaseName.slice(0, MAX_DATABASE_NAME - METADATA_SUFFIX.length)}${METADATA_SUFFIX}`;
+}

@@ -169,7 +169,7 @@ function reportServerConfig(ctx: DittoServerContext, result: ConfigureStepResult
   if (result === undefined) return;
   const condition = serverConfiguredCondition(result.outcome);
   if (condition !== undefined) ctx.setCondition(condition);
-  if (result.outcome.kind === "configured")
+  if (result.outcome.kind === "configured" || result.outcome.kind === "metadataStoreMismatch")
     ctx.status.shares = shareStatuses(ctx.object, result.outcome.shares);
 }
 
@@ -207,11 +207,13 @@ async function announceConfigChange(ctx: DittoServerContext, run: DittoServerRun
 
 /** A Normal Event listing what the configuration step wrote (first configuration, drift repair). */
 async function announceServerChanges(ctx: DittoServerContext, result: ConfigureStepResult): Promise<void> {
-  if (result.outcome.kind !== "configured" || result.outcome.changes.length === 0) return;
+  const outcome = result.outcome;
+  if (outcome.kind !== "configured" && outcome.kind !== "metadataStoreMismatch") return;
+  if (outcome.changes.length === 0) return;
   await ctx.event(
     "Normal",
     "ServerConfigChanged",
-    `DittoFS API: ${result.outcome.changes.join("; ")}`.slice(0, 1024),
+    `DittoFS API: ${outcome.changes.join("; ")}`.slice(0, 1024),
   );
 }
 

@@ -122,7 +122,7 @@ test("without Percona's CRD the server says to install it; once installed the da
   });
   assert.equal(created.metadata?.labels?.["app.kubernetes.io/instance"], name);
   assert.equal(created.metadata?.ownerReferences, undefined, "kept with the data unless deleteWithServer");
-  assert.deepEqual(created.spec.users, [{ name: "dittofs", databases: ["dittofs"] }]);
+  assert.deepEqual(created.spec.users, [{ name: "dittofs", databases: ["dittofs", "dittofs_metadata"] }]);
   const waiting = await waitForServer(
     namespace,
     name,

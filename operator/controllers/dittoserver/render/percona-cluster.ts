@@ -2,7 +2,7 @@
 // spec.percona on every reconcile; the Percona operator answers with the user Secret we read.
 import type { KubernetesObject, V1ObjectMeta, V1PersistentVolumeClaimSpec } from "@kubernetes/client-node";
 import type { DittoServer } from "../../../generated/dittoserver.js";
-import { PERCONA_USER_NAME, commonLabels, dittoServerNames } from "../names.js";
+import { PERCONA_USER_NAME, commonLabels, dittoServerNames, metadataDatabaseName } from "../names.js";
 import { resolveServerSettings } from "../settings.js";
 import { PERCONA_CR_VERSION, PERCONA_POSTGRES_VERSION } from "../versions.js";
 
@@ -51,8 +51,14 @@ export function renderPerconaCluster(server: DittoServer): PerconaPGCluster | nu
           },
         },
       ],
-      // Percona writes this user's Secret <cluster>-pguser-<user> (host, port, dbname, user, password).
-      users: [{ name: PERCONA_USER_NAME, databases: [percona.databaseName] }],
+      // Percona writes this user's Secret <cluster>-pguser-<user> (host, port, dbname, user, password),
+      // dbname the first database: the control plane's. The second holds DittoFS's metadata store.
+      users: [
+        {
+          name: PERCONA_USER_NAME,
+          databases: [percona.databaseName, metadataDatabaseName(percona.databaseName)],
+        },
+      ],
       // DittoFS's control plane is small and rebuildable; pgBackRest repositories are opt-in later.
       backups: { enabled: false },
     },

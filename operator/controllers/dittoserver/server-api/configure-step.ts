@@ -15,8 +15,14 @@ import type { RunSchedule } from "../../../framework/run-schedule.js";
 import type { DittoServer } from "../../../generated/dittoserver.js";
 import { dittoServerNames, serverNamespace } from "../names.js";
 import { API_PORT, resolveServerSettings, type ServerSettings } from "../settings.js";
-import { convergeServer, type RecordedShare, type ServedShare } from "./converge-server.js";
+import {
+  convergeServer,
+  MetadataStoreRefusedError,
+  type RecordedShare,
+  type ServedShare,
+} from "./converge-server.js";
 import { desiredServerConfig, type S3Credentials } from "./desired-config.js";
+import { postgresMetadataSource, withoutPassword } from "./postgres-metadata.js";
 import type { ServerSessions } from "./server-sessions.js";
 
 /** The admin account the operator uses; its first password is DITTOFS_ADMIN_INITIAL_PASSWORD. */
@@ -26,6 +32,10 @@ export type ServerConfigOutcome =
   | { kind: "notManaged" }
   | { kind: "waiting"; message: string }
   | { kind: "configured"; shares: ServedShare[]; changes: string[] }
+  /** Configured, but on a metadata store of another type than the spec's, which is kept. */
+  | { kind: "metadataStoreMismatch"; shares: ServedShare[]; changes: string[]; message: string }
+  | { kind: "databaseSecretIncomplete"; message: string }
+  | { kind: "metadataStoreRefused"; message: string }
   | { kind: "unreachable"; message: string }
   | { kind: "loginRefused"; message: string }
   | { kind: "refused"; message: string }
@@ -80,6 +90,7 @@ function configInputs(
   server: DittoServer,
   password: string,
   s3Version: string | undefined,
+  databaseVersion: string | undefined,
   statefulSet: V1StatefulSet | undefined,
 ): string {
   return createHash("sha256")
@@ -88,6 +99,7 @@ function configInputs(
         server.metadata.generation,
         password,
         s3Version,
+        databaseVersion,
         statefulSet?.status?.currentRevision,
         statefulSet?.status?.readyReplicas,
       ]),
@@ -116,7 +128,21 @@ export async function runConfigureStep(
   }
   const s3 = s3Credentials(ctx, settings);
   if (s3.missing !== undefined) return { outcome: { kind: "waiting", message: `waiting for ${s3.missing}` } };
-  const inputs = configInputs(server, adminPassword, s3.version, statefulSet);
+  const databaseSecret =
+    settings.database.kind === "postgres"
+      ? ctx.cache.get<V1Secret>(
+          builtinResources.Secret,
+          settings.namespace,
+          settings.database.secret.secretName,
+        )
+      : undefined;
+  const postgres = postgresMetadataSource(settings, databaseSecret);
+  if (postgres.kind === "incomplete") {
+    return { outcome: { kind: "databaseSecretIncomplete", message: postgres.message } };
+  }
+  const postgresConfig = postgres.kind === "ready" ? postgres.config : undefined;
+  const databaseVersion = postgres.kind === "ready" ? postgres.secretVersion : undefined;
+  const inputs = configInputs(server, adminPassword, s3.version, databaseVersion, statefulSet);
   // A refused configuration is sent again only when something it depends on changed.
   if (options.sessions.configRefusedFor(key, inputs)) return { outcome: { kind: "unchanged" } };
   const wait = options.schedule.waitBeforeRun(key, inputs);
@@ -139,18 +165,39 @@ export async function runConfigureStep(
   const client = options.sessions.clientFor(target);
   try {
     const s3Changed = s3.version !== undefined && options.sessions.appliedS3Version(key) !== s3.version;
-    const desired = desiredServerConfig(settings, s3.credentials);
+    const desired = desiredServerConfig(settings, s3.credentials, postgresConfig);
     const result = await convergeServer(client, desired, recordedShares(server), {
       s3CredentialsChanged: s3Changed,
     });
     if (s3.version !== undefined) options.sessions.recordS3Version(key, s3.version);
     options.sessions.markConfigRefused(key, undefined);
     const requeueMs = options.schedule.ran(key, inputs, true);
-    return { outcome: { kind: "configured", ...result }, requeueMs };
+    const { metadataStoreMismatch, ...served } = result;
+    if (metadataStoreMismatch !== undefined) {
+      return {
+        outcome: { kind: "metadataStoreMismatch", ...served, message: metadataStoreMismatch },
+        requeueMs,
+      };
+    }
+    return { outcome: { kind: "configured", ...served }, requeueMs };
   } catch (error) {
     if (error instanceof DittoFsLoginRefusedError) {
       options.sessions.markRefused(target);
       return { outcome: { kind: "loginRefused", message: loginRefusedMessage(server, error.message) } };
+    }
+    if (error instanceof MetadataStoreRefusedError) {
+      // Sent again only when the Secret (or the spec, or the pod) changes, like any refused write.
+      options.sessions.markConfigRefused(key, inputs);
+      options.schedule.forget(key);
+      const secretName = settings.database.kind === "postgres" ? settings.database.secret.secretName : "";
+      const database = postgresConfig?.database ?? "";
+      const hint = `; check host, port, user and password in Secret ${secretName} and that database ${database} exists`;
+      return {
+        outcome: {
+          kind: "metadataStoreRefused",
+          message: `${withoutPassword(error.message, postgresConfig)}${hint}`,
+        },
+      };
     }
     if (error instanceof DittoFsRefusedError) {
       options.sessions.markConfigRefused(key, inputs);

@@ -40,6 +40,8 @@ export interface ConvergeResult {
   changes: string[];
   /** Spec shares first, in spec order, then the shares only the server has. */
   shares: ServedShare[];
+  /** Set when the server's metadata store is of another type than the spec's (kept, not migrated). */
+  metadataStoreMismatch?: string;
 }
 
 function differs(adapter: Adapter, desired: DesiredAdapter): boolean {
@@ -72,16 +74,50 @@ async function convergeAdapters(
   }
 }
 
+/** DittoFS could not open the PostgreSQL metadata store with the Secret's settings (its message). */
+export class MetadataStoreRefusedError extends Error {}
+
+/**
+ * Creates the metadata store when the server has none of that name. One of another type (badger
+ * before Percona was enabled) is left as it is, with its shares: moving metadata is a data question,
+ * so the result says so and nothing is migrated or deleted.
+ */
 async function ensureMetadataStore(
   client: DittoFsClient,
   store: DesiredStore,
   changes: string[],
-): Promise<void> {
-  if ((await client.listMetadataStores()).some((s) => s.name === store.name)) return;
-  await attempt(`creating the ${store.type} metadata store ${store.name}`, () =>
-    client.createMetadataStore(store.name, store.type, store.config),
-  );
+): Promise<string | undefined> {
+  const current = (await client.listMetadataStores()).find((s) => s.name === store.name);
+  if (current !== undefined) {
+    if (current.type === store.type) return undefined;
+    const on = (await client.listShares())
+      .filter((share) => share.metadata_store_id === current.id || share.metadata_store_id === current.name)
+      .map((share) => share.name);
+    return (
+      `the server's metadata store ${store.name} is ${current.type}, the spec asks for ${store.type}; ` +
+      `it is kept with ${on.length === 0 ? "no shares" : `share${on.length > 1 ? "s" : ""} ${on.join(", ")}`} ` +
+      "on it and nothing is migrated (see docs/dittoserver.md, changing the metadata store)"
+    );
+  }
+  try {
+    await client.createMetadataStore(store.name, store.type, store.config);
+  } catch (error) {
+    if (error instanceof DittoFsRefusedError && store.type === "postgres") {
+      throw new MetadataStoreRefusedError(
+        `creating the postgres metadata store ${store.name}: ${error.message}`,
+      );
+    }
+    if (error instanceof DittoFsRefusedError) {
+      throw new DittoFsRefusedError(
+        `creating the ${store.type} metadata store ${store.name}: ${error.message}`,
+        error.status,
+        error.detail,
+      );
+    }
+    throw error;
+  }
   changes.push(`created the ${store.type} metadata store ${store.name}`);
+  return undefined;
 }
 
 /** Compares the store's settings without the secret key, which DittoFS does not hand back in clear. */
@@ -224,7 +260,7 @@ export async function convergeServer(
 ): Promise<ConvergeResult> {
   const changes: string[] = [];
   await convergeAdapters(client, desired.adapters, changes);
-  await ensureMetadataStore(client, desired.metadataStore, changes);
+  const metadataStoreMismatch = await ensureMetadataStore(client, desired.metadataStore, changes);
   await ensureBlockStore(client, "local", desired.localBlockStore, changes, false);
   const remote = desired.remoteBlockStore;
   if (remote !== undefined) {
@@ -263,5 +299,5 @@ export async function convergeServer(
     });
   }
   shares.push(...(await settleRemovedShares(client, existing, desired, recorded, changes)));
-  return { changes, shares };
+  return { changes, shares, ...(metadataStoreMismatch === undefined ? {} : { metadataStoreMismatch }) };
 }

@@ -2,6 +2,7 @@
 // volumes, the protocol adapters on the spec's ports, the share owners and the shares of spec.shares.
 import type { ServerSettings, ShareSettings } from "../settings.js";
 import { DATA_MOUNT_PATHS } from "../pod-layout.js";
+import type { PostgresMetadataConfig } from "./postgres-metadata.js";
 
 /** Store names the operator owns on every server; a user's own stores have other names. */
 export const STORE_NAMES = {
@@ -75,6 +76,17 @@ function remoteStore(settings: ServerSettings, credentials: S3Credentials): Desi
   };
 }
 
+/** PostgreSQL in the Percona cluster when there is one, else BadgerDB on the metadata volume. */
+function metadataStore(postgres: PostgresMetadataConfig | undefined): DesiredStore {
+  if (postgres !== undefined)
+    return { name: STORE_NAMES.metadata, type: "postgres", config: { ...postgres } };
+  return {
+    name: STORE_NAMES.metadata,
+    type: "badger",
+    config: { path: `${DATA_MOUNT_PATHS.metadata}/badger` },
+  };
+}
+
 /**
  * Without S3 the local block store holds the contents, on the content volume; with S3 it is the
  * cache in front of the bucket, on the cache volume.
@@ -82,6 +94,7 @@ function remoteStore(settings: ServerSettings, credentials: S3Credentials): Desi
 export function desiredServerConfig(
   settings: ServerSettings,
   s3Credentials: S3Credentials | undefined,
+  postgres?: PostgresMetadataConfig,
 ): DesiredServerConfig {
   const remote = s3Credentials === undefined ? undefined : remoteStore(settings, s3Credentials);
   const shares = settings.shares.map((share) => ({ ...share, ownerUsername: ownerUsername(share.owner) }));
@@ -94,11 +107,7 @@ export function desiredServerConfig(
       { type: "nfs", enabled: true, port: settings.nfs.containerPort },
       { type: "smb", enabled: settings.smb.enabled, port: settings.smb.containerPort },
     ],
-    metadataStore: {
-      name: STORE_NAMES.metadata,
-      type: "badger",
-      config: { path: `${DATA_MOUNT_PATHS.metadata}/badger` },
-    },
+    metadataStore: metadataStore(postgres),
     localBlockStore: {
       name: STORE_NAMES.local,
       type: "fs",

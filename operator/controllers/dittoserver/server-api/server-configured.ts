@@ -40,6 +40,15 @@ export function serverConfiguredCondition(
       return dittoServerCondition("WaitingForServer", outcome.message);
     case "configured":
       return dittoServerCondition("Configured", configuredMessage(outcome.shares));
+    case "metadataStoreMismatch":
+      return dittoServerCondition(
+        "MetadataStoreMismatch",
+        `${configuredMessage(outcome.shares)}; but ${outcome.message}`,
+      );
+    case "databaseSecretIncomplete":
+      return dittoServerCondition("DatabaseSecretIncomplete", outcome.message);
+    case "metadataStoreRefused":
+      return dittoServerCondition("MetadataStoreRefused", outcome.message);
     case "unreachable":
       return dittoServerCondition("ApiUnreachable", outcome.message);
     case "loginRefused":
