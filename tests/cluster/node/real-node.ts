@@ -39,7 +39,7 @@ export interface RealNode {
   readonly hostIp: string;
   /** containerd's socket, for `ctr --address`. */
   readonly containerdAddress: string;
-  /** What the node left on the host after stop() (empty when it put everything back). */
+  /** What the node left on the host, judged in stop() before the machine lock is released (empty when it put everything back). */
   leftovers(): string[];
   stop(): Promise<void>;
   killNow(): void;
@@ -169,6 +169,7 @@ export async function startRealNode(start: RealNodeStart): Promise<RealNode> {
     waitFor(probe, { what, timeoutMs, abortIf, intervalMs: 250 });
 
   let stopped: Promise<void> | undefined;
+  let leftAtStop: string[] | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       const hostProcesses = ["kubelet", "kube-proxy", "coredns"] as const;
@@ -177,6 +178,8 @@ export async function startRealNode(start: RealNodeStart): Promise<RealNode> {
       restoreHost(before, scope);
       await components.get("containerd")?.stop();
       restoreHost(before, scope);
+      // Judged before the lock goes: the next real node on this machine changes the same host state.
+      leftAtStop = leftovers(before, scope);
       release();
     })();
     return stopped;
@@ -236,7 +239,7 @@ export async function startRealNode(start: RealNodeStart): Promise<RealNode> {
     name: realNodeName,
     hostIp: layout.hostIp,
     containerdAddress: address,
-    leftovers: () => leftovers(before, scope),
+    leftovers: () => leftAtStop ?? leftovers(before, scope),
     stop,
     killNow,
   };
