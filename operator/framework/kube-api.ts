@@ -60,12 +60,24 @@ export class KubeApi {
     return this.server;
   }
 
+  /**
+   * One request; `timeoutMs` (default 60 s, the apiserver's own --request-timeout) bounds the whole
+   * exchange, so a connection that died silently (a NAT or conntrack entry dropped) fails instead of
+   * hanging whoever waits on it, such as the leader election loop.
+   */
   async request<T>(
     method: string,
     path: string,
-    options: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal } = {},
+    options: {
+      query?: Query;
+      body?: unknown;
+      contentType?: string;
+      signal?: AbortSignal;
+      timeoutMs?: number;
+    } = {},
   ): Promise<T> {
-    const answer = await httpRequest(await this.prepare(method, path, options));
+    const request = await this.prepare(method, path, options);
+    const answer = await httpRequest({ ...request, timeoutMs: options.timeoutMs ?? defaultRequestTimeoutMs });
     if (!isOk(answer.status)) throw errorFromResponse(method, path, answer.status, answer.body);
     return (answer.body ? JSON.parse(answer.body) : {}) as T;
   }
@@ -232,6 +244,8 @@ export class KubeApi {
 }
 
 const isOk = (status: number): boolean => status >= 200 && status < 300;
+
+const defaultRequestTimeoutMs = 60_000;
 
 function errorFromResponse(method: string, path: string, status: number, text: string): KubeApiError {
   let reason = String(status);

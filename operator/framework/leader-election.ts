@@ -49,6 +49,7 @@ export class LeaderElector {
       if (lease?.spec?.holderIdentity !== this.options.identity) return;
       await this.api.request("PUT", this.path(), {
         body: { ...lease, spec: { ...lease.spec, holderIdentity: "", leaseDurationSeconds: 1 } },
+        timeoutMs: this.requestTimeoutMs,
       });
       this.log.info("released leader lease", { lease: this.options.name });
     } catch (error) {
@@ -58,6 +59,11 @@ export class LeaderElector {
 
   private get durationMs(): number {
     return (this.options.leaseDurationSeconds ?? 15) * 1000;
+  }
+
+  /** A lease request that takes a third of the lease is a failed attempt: a leader then steps down in time. */
+  private get requestTimeoutMs(): number {
+    return Math.max(1000, Math.round(this.durationMs / 3));
   }
 
   private async run(): Promise<void> {
@@ -93,7 +99,7 @@ export class LeaderElector {
 
   private async read(): Promise<V1Lease | undefined> {
     try {
-      return await this.api.request<V1Lease>("GET", this.path());
+      return await this.api.request<V1Lease>("GET", this.path(), { timeoutMs: this.requestTimeoutMs });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -129,6 +135,7 @@ export class LeaderElector {
     const takeover = holder !== this.options.identity;
     try {
       await this.api.request("PUT", this.path(), {
+        timeoutMs: this.requestTimeoutMs,
         body: {
           ...lease,
           spec: {

@@ -1,5 +1,5 @@
-// A TCP pass-through on 127.0.0.1 between an operator and the apiserver that a test can cut and
-// restore, so the operator's watches break and miss changes while the apiserver keeps serving.
+// A TCP pass-through on 127.0.0.1 between an operator and the apiserver that a test can cut, stall and
+// restore, so the operator's watches break and miss changes, or its requests go unanswered, while the apiserver keeps serving.
 import { createServer, connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -10,6 +10,8 @@ export interface LoopbackProxy {
   readonly connections: number;
   /** Drops every open connection and refuses new ones until restore(). */
   cut(): void;
+  /** Keeps every connection open but forwards nothing either way, as a dropped NAT entry does. */
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -17,6 +19,7 @@ export interface LoopbackProxy {
 export async function startLoopbackProxy(targetPort: number): Promise<LoopbackProxy> {
   const sockets = new Set<Socket>();
   let open = true;
+  let stalled = false;
   let connections = 0;
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -32,8 +35,12 @@ export async function startLoopbackProxy(targetPort: number): Promise<LoopbackPr
     }
     const upstream = connect(targetPort, "127.0.0.1");
     track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.on("data", (chunk: Buffer) => {
+      if (!stalled) upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => {
+      if (!stalled) client.write(chunk);
+    });
     client.once("close", () => upstream.destroy());
     upstream.once("close", () => client.destroy());
   });
@@ -50,8 +57,12 @@ export async function startLoopbackProxy(targetPort: number): Promise<LoopbackPr
       open = false;
       destroyAll();
     },
+    stall: () => {
+      stalled = true;
+    },
     restore: () => {
       open = true;
+      stalled = false;
     },
     close: () => {
       destroyAll();
