@@ -125,3 +125,14 @@ export function parseJsonBody(answer: HttpAnswer): unknown {
     return answer.body;
   }
 }
+
+/**
+ * A client's "did not answer" message without the transport's code, for a condition: while a
+ * Service's name does not resolve yet, retries fail with ENOTFOUND or ETIMEDOUT by turns, and a
+ * condition message that followed them would rewrite the object's status on every retry.
+ */
+export function withoutTransportCode(message: string): string {
+  return message
+    .replace(/ \((?:E[A-Z0-9_]+|ERROR)\)$/, "")
+    .replace(/ (?:failed \((?:E[A-Z0-9_]+|ERROR)\)|timed out after \d+ ms) on /, " did not answer on ");
+}

@@ -21,6 +21,8 @@ import {
   transmissionDownloadClient,
 } from "../../../operator/controllers/mediastack/wiring/desired-entries.js";
 import { failureOutcome } from "../../../operator/controllers/mediastack/wiring/link-outcome.js";
+import { withoutTransportCode } from "../../../operator/framework/http-request.js";
+import { QbittorrentUnreachableError } from "../../../operator/clients/qbittorrent/errors.js";
 import {
   plannedLinks,
   stackDownloader,
@@ -154,6 +156,34 @@ test("client failures become the reasons that name the app", () => {
     message: "Username: Authentication failure",
   });
   assert.throws(() => failureOutcome(new Error("bug"), "sonarr", "AppRefusedRequest"), /bug/);
+});
+
+test("a waiting link's message does not follow the transport's code, so retries do not rewrite the status", () => {
+  const sonarr = (code: string): string =>
+    failureOutcome(
+      new ServarrUnreachableError(`Sonarr did not answer GET /ping (${code})`),
+      "sonarr",
+      "DownloadClientTestFailed",
+    ).message;
+  assert.equal(sonarr("ENOTFOUND"), "Sonarr did not answer GET /ping");
+  assert.equal(sonarr("ETIMEDOUT"), sonarr("ENOTFOUND"));
+  const qbittorrent = (message: string): string =>
+    failureOutcome(
+      new QbittorrentUnreachableError(message, "X", { endpoint: "auth/login" }),
+      "qbittorrent",
+      "QbittorrentLoginFailed",
+    ).message;
+  const url = "http://home-qbittorrent.media.svc.cluster.local:8080";
+  assert.equal(
+    qbittorrent(`request to qBittorrent at ${url} failed (ENOTFOUND) on auth/login`),
+    `request to qBittorrent at ${url} did not answer on auth/login`,
+  );
+  assert.equal(
+    qbittorrent(`request to qBittorrent at ${url} timed out after 10000 ms on auth/login`),
+    qbittorrent(`request to qBittorrent at ${url} failed (ECONNREFUSED) on auth/login`),
+  );
+  // What an app answered stays word for word.
+  assert.equal(withoutTransportCode("Sonarr failed GET /ping with 503"), "Sonarr failed GET /ping with 503");
 });
 
 test("Wired names a failure before a wait, lists every open link, and is WiringDisabled with no links", () => {

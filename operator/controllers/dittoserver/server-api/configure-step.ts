@@ -2,6 +2,7 @@
 // stores, adapters and shares (converge-server.ts); report the outcome for ServerConfigured and status.shares.
 import { createHash } from "node:crypto";
 import type { V1Secret, V1StatefulSet } from "@kubernetes/client-node";
+import { withoutTransportCode } from "../../../framework/http-request.js";
 import { aliasedUrl } from "../../../clients/service-url-aliases.js";
 import {
   DittoFsLoginRefusedError,
@@ -214,7 +215,7 @@ export async function runConfigureStep(
     }
     if (error instanceof DittoFsUnreachableError) {
       const requeueMs = options.schedule.ran(key, inputs, false);
-      return { outcome: { kind: "unreachable", message: error.message }, requeueMs };
+      return { outcome: { kind: "unreachable", message: withoutTransportCode(error.message) }, requeueMs };
     }
     throw error;
   }

@@ -23,6 +23,7 @@ import {
   TransmissionUnauthorizedError,
   TransmissionUnreachableError,
 } from "../../../clients/transmission/client.js";
+import { withoutTransportCode } from "../../../framework/http-request.js";
 import type { AppName } from "../catalog.js";
 import type { MediaStackConditionReason } from "../condition-reasons.js";
 
@@ -82,7 +83,7 @@ export function failureOutcome(
     error instanceof BazarrUnreachableError ||
     error instanceof TransmissionUnreachableError
   ) {
-    return { reason: waitingFor(app), message: error.message };
+    return { reason: waitingFor(app), message: withoutTransportCode(error.message) };
   }
   if (error instanceof ServarrUnauthorizedError || error instanceof BazarrUnauthorizedError) {
     return { reason: rejectedKeyReason[app] ?? "AppRefusedRequest", message: error.message };
@@ -104,7 +105,7 @@ export function failureOutcome(
     return { reason: "JellyfinAdminRefused", message: error.message };
   if (error instanceof QbittorrentError) {
     if (error.reason === "QbittorrentUnreachable")
-      return { reason: "WaitingForQbittorrent", message: error.message };
+      return { reason: "WaitingForQbittorrent", message: withoutTransportCode(error.message) };
     return { reason: "QbittorrentLoginFailed", message: error.message };
   }
   throw error;
