@@ -99,7 +99,14 @@ for (const target of testedQbittorrents()) {
           .map((event) => event.involvedObject.name),
       );
       for (const [i, hash] of hashes.entries()) {
-        if (addedBeforeKill.includes(hash)) assert.ok(removed.has(`down-${i}`), `down-${i}: a Removed Event`);
+        if (!addedBeforeKill.includes(hash) || removed.has(`down-${i}`)) continue;
+        const seen = events.items
+          .filter((event) => event.involvedObject.name === `down-${i}`)
+          .map((event) => `${event.type}/${event.reason}: ${event.message}`);
+        const logged = second.lines.filter((line) => line.includes(`/down-${i}"`) || line.includes(hash));
+        assert.fail(
+          `down-${i}: no Removed Event; its Events: ${JSON.stringify(seen)}; log: ${logged.join("\n")}`,
+        );
       }
     });
   });
