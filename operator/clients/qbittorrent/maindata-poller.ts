@@ -207,8 +207,11 @@ export class MaindataPoller {
       this.lastError = error;
       this.lastErrorAt = new Date();
       delay = Math.min(this.intervalMs * 2 ** this.consecutiveFailures, this.maxBackoffMs);
+      // A login held back or refused: the login backoff's schedule (the burst's 5 s and 10 s, a ban's wait)
+      // is the one that keeps qBittorrent's count below its ban. Doubling on top of it would count every
+      // Torrent's poll while logins were held back and push the burst out to the 60 s cap.
       if (error instanceof QbittorrentUnauthorizedError && error.retryAfterMs !== undefined) {
-        delay = Math.max(delay, Math.min(error.retryAfterMs, this.maxBackoffMs * 10));
+        delay = Math.max(this.intervalMs, Math.min(error.retryAfterMs, this.maxBackoffMs * 10));
       }
       // The seed's line: the maindata poll is this operator's torrents info list.
       this.logger.warn("Failed to get torrents info list", {

@@ -7,7 +7,7 @@ export type ClientFailureReason = "ClientUnavailable" | "AuthenticationFailed";
 export interface ClientFailure {
   reason: ClientFailureReason;
   message: string;
-  /** When to look again: doubles with consecutive failures, honours the login backoff, capped. */
+  /** When to look again: the login backoff's own time for a held-back login, else doubling; capped. */
   retryAfterMs: number;
 }
 
@@ -26,10 +26,12 @@ export function describeClientFailure(
   const authentication = error instanceof QbittorrentUnauthorizedError;
   const detail = error ? `${error.reason}: ${error.message}` : "not reachable yet";
   const doubling = baseDelayMs * 2 ** Math.max(0, Math.min(consecutiveFailures - 1, 10));
-  const loginWait = authentication ? (error.retryAfterMs ?? maxDelayMs) : 0;
+  // A login the backoff holds back says when it may try again: that is the wait (the poll failures counted
+  // meanwhile are not login attempts). Without a time (suspended) the Torrent looks again at the cap.
+  const loginWait = authentication ? (error.retryAfterMs ?? maxDelayMs) : undefined;
   return {
     reason: authentication ? "AuthenticationFailed" : "ClientUnavailable",
     message: `${where}: ${detail}`,
-    retryAfterMs: Math.min(maxDelayMs, Math.max(doubling, loginWait)),
+    retryAfterMs: Math.min(maxDelayMs, loginWait ?? doubling),
   };
 }

@@ -247,7 +247,7 @@ for (const target of testedQbittorrents()) {
       assert.equal(logger.requests("auth/login").length, 0);
     });
 
-    it("logs in again when the server's session expires (WebUI\\SessionTimeout)", async () => {
+    it("logs in again when the server's session expires (WebUI\\SessionTimeout), with the version's cookie name", async () => {
       const shortSessions = await startQbittorrent({
         target,
         extraConfig: { Preferences: { "WebUI\\SessionTimeout": "1" } },
@@ -268,6 +268,14 @@ for (const target of testedQbittorrents()) {
         const statuses = logger.requests("torrents/info").map((line) => line.meta?.status);
         assert.deepEqual(statuses, [403, 200], "the expired session gets 403, then one fresh login");
         assert.equal(logger.requests("auth/login").length, 1);
+        // The 200 above came with the session this version names SID up to 5.1, QBT_SID_<port> from 5.2.
+        const cookie = (
+          await rawPost(shortSessions, "/api/v2/auth/login", {
+            username: shortSessions.username,
+            password: shortSessions.password,
+          })
+        ).setCookie[0];
+        assert.equal(cookie?.split("=")[0], expected.sessionCookie(shortSessions.port));
       } finally {
         client.close();
         await shortSessions.stop();

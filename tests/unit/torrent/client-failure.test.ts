@@ -42,6 +42,12 @@ test("refused, banned, backed-off and suspended logins are AuthenticationFailed 
     retryAfterMs: 30_000,
   });
   assert.equal(describeClientFailure(backoff, where, 1).retryAfterMs, 30_000, "waits for the login backoff");
+  const burst = new QbittorrentUnauthorizedError("wait", "QbittorrentLoginBackoff", { retryAfterMs: 5_000 });
+  assert.equal(
+    describeClientFailure(burst, where, 13).retryAfterMs,
+    5_000,
+    "the login backoff's 5 s, however many polls failed while it held logins back",
+  );
   const suspended = new QbittorrentUnauthorizedError("suspended", "QbittorrentLoginSuspended");
   assert.equal(describeClientFailure(suspended, where, 1).retryAfterMs, 60_000);
 });
