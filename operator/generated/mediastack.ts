@@ -95,11 +95,13 @@ export type MediaStackSpec = {
       };
       /** Name of a ReadWriteMany PersistentVolumeClaim in the stack's namespace to mount as /data. The stack renders no volume or claim and never deletes it. */
       existingClaim?: string;
-      /** A DittoServer in the stack's namespace: the stack waits for its Ready condition and mounts its NFS export through its file Service's ClusterIP. */
+      /** A DittoServer in the stack's namespace: the stack waits until it is Ready and serves the chosen share (share by name, or path, or else its first share), and mounts that export through its file Service's ClusterIP. */
       dittoServerRef?: {
         /** DittoServer name. */
         name: string;
-        /** Share path exported by the DittoServer. */
+        /** The DittoServer's share to mount, by its spec.shares[].name. Without share or path, its first share (export at /export when the DittoServer lists none). */
+        share?: string;
+        /** The DittoServer's share to mount, by its export path (e.g. /export); an alternative to share. */
         path?: string;
       };
       /** What happens to the stack's PersistentVolume object when the MediaStack is deleted: Retain keeps it (Released), Delete deletes it. Files on the NFS server are never deleted either way. */

@@ -1,11 +1,15 @@
 // Reads, from the cache only, whether the DittoServer a stack names is Ready and serves the stack's
-// path, and where its NFS Service listens (ClusterIP: kubelet mounts from the node, where cluster DNS rarely resolves).
+// share (by name, path, or its first), and where its NFS Service listens (ClusterIP: kubelet mounts from the node).
 import type { V1Service } from "@kubernetes/client-node";
 import type { CacheReader } from "../../framework/context.js";
 import { builtinResources } from "../../framework/resource.js";
 import { DittoServerResource, type DittoServer } from "../../generated/dittoserver.js";
 import type { DittoServerNfsEndpoint } from "./render/index.js";
+import { stackDefaults } from "./catalog.js";
+import type { DataSource } from "./stack-settings.js";
 import type { ObservedDittoServer } from "./storage-condition.js";
+
+type DittoServerSource = Extract<DataSource, { kind: "dittoServer" }>;
 
 /**
  * The DittoServer controller names its file Service `<name>-file` (dittoserver/names.ts,
@@ -50,14 +54,52 @@ function shareNotServed(server: DittoServer, path: string): string | undefined {
   );
 }
 
+/**
+ * The export path the stack mounts: the data PersistentVolume's once it exists (its source cannot
+ * change, whatever happens to the server's list later), else `path`, else the share named `share`,
+ * else the server's first share. A DittoServer without spec.shares has one share, `export` at /export
+ * (the DittoServer controller's default, repeated here because controllers never import each other).
+ */
+export function sharePathFor(
+  server: DittoServer,
+  source: DittoServerSource,
+  boundPath?: string,
+): { path: string } | { problem: string } {
+  if (boundPath !== undefined) return { path: boundPath };
+  if (source.path !== undefined) return { path: source.path };
+  const shares = server.spec.shares ?? [{ name: "export", path: stackDefaults.dittoServerPath }];
+  if (source.share === undefined) {
+    const first = shares[0];
+    return first ? { path: first.path } : { problem: "it has no share in its spec.shares" };
+  }
+  const named = shares.find((share) => share.name === source.share);
+  if (named) return { path: named.path };
+  const names = shares.map((share) => share.name).join(", ") || "none";
+  return { problem: `it has no share named ${source.share} (its shares: ${names})` };
+}
+
+/** The NFS source of the stack's existing data PersistentVolume, if it has one. */
+export interface ExistingDataVolume {
+  readonly server?: string;
+  readonly path?: string;
+}
+
 export function observeDittoServer(
   cache: CacheReader,
   namespace: string,
-  name: string,
-  path: string,
+  source: DittoServerSource,
+  volume?: ExistingDataVolume,
 ): DittoServerObservation {
+  const { name } = source;
   const server = cache.get<DittoServer>(DittoServerResource, namespace, name);
   if (!server) return { observed: { found: false, ready: false } };
+  const serviceName = dittoServerFileServiceName(name);
+  const service = cache.get<V1Service>(builtinResources.Service, namespace, serviceName);
+  const clusterIP = service?.spec?.clusterIP;
+  // Only a volume of this server's export pins the path; one left from an earlier nfs source does not.
+  const boundPath = clusterIP !== undefined && volume?.server === clusterIP ? volume.path : undefined;
+  const share = sharePathFor(server, source, boundPath);
+  if ("problem" in share) return { observed: { found: true, ready: false, message: share.problem } };
   const ready = server.status?.conditions?.find((condition) => condition.type === "Ready");
   if (ready?.status !== "True") {
     const message = ready
@@ -65,15 +107,12 @@ export function observeDittoServer(
       : "it has no Ready condition yet";
     return { observed: { found: true, ready: false, message } };
   }
-  const notServed = shareNotServed(server, path);
+  const notServed = shareNotServed(server, share.path);
   if (notServed !== undefined) return { observed: { found: true, ready: false, message: notServed } };
-  const serviceName = dittoServerFileServiceName(name);
-  const service = cache.get<V1Service>(builtinResources.Service, namespace, serviceName);
-  const clusterIP = service?.spec?.clusterIP;
   const port = service ? nfsPort(service) : undefined;
   if (!service || !clusterIP || clusterIP === "None" || port === undefined) {
     const why = service ? "has no ClusterIP or port" : "does not exist";
     return { observed: { found: true, ready: false, message: `its file Service ${serviceName} ${why} yet` } };
   }
-  return { observed: { found: true, ready: true }, endpoint: { clusterIP, port } };
+  return { observed: { found: true, ready: true }, endpoint: { clusterIP, port, path: share.path } };
 }

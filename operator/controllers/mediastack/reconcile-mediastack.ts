@@ -21,7 +21,7 @@ import type { HTTPRoute } from "./gateway-api.js";
 import { serviceMonitorConditionType } from "./condition-reasons.js";
 import { computeServiceMonitorCondition } from "./monitoring-condition.js";
 import { resolveMonitoring } from "./monitoring-settings.js";
-import { apiKeysSecretName, configClaimName } from "./names.js";
+import { apiKeysSecretName, configClaimName, dataVolumeName } from "./names.js";
 import { ensureQbittorrentCredentials } from "./qbittorrent-credentials.js";
 import { renderMediaStack, type StackApiKeys } from "./render/index.js";
 import { resolveDataClaimName, resolveDataSource, resolveEnabledApps } from "./stack-settings.js";
@@ -50,7 +50,13 @@ function refuseInvalidSpec(stack: MediaStack): void {
 function observeDittoServerOf(ctx: ReconcileContext<MediaStack>): DittoServerObservation | undefined {
   const source = resolveDataSource(ctx.object.spec);
   if (source.kind !== "dittoServer") return undefined;
-  return observeDittoServer(ctx.cache, stackIdentity(ctx.object).namespace, source.name, source.path);
+  const { name, namespace } = stackIdentity(ctx.object);
+  const volume = ctx.cache.get<V1PersistentVolume>(
+    builtinResources.PersistentVolume,
+    undefined,
+    dataVolumeName(namespace, name),
+  );
+  return observeDittoServer(ctx.cache, namespace, source, volume?.spec?.nfs);
 }
 
 /** A Normal Event when the stack stops waiting for its DittoServer and mounts it (once, on that transition). */
@@ -66,7 +72,7 @@ async function announceDittoServer(
   await ctx.event(
     "Normal",
     "DittoServerReady",
-    `DittoServer ${source.name} is Ready; mounting its NFS export ${endpoint.clusterIP}:${endpoint.port}${source.path} as /data`,
+    `DittoServer ${source.name} is Ready; mounting its NFS export ${endpoint.clusterIP}:${endpoint.port}${endpoint.path} as /data`,
   );
 }
 

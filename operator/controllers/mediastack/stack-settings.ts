@@ -155,7 +155,13 @@ export type DataSource =
       readonly capacity: string;
     }
   | { readonly kind: "existingClaim"; readonly claimName: string }
-  | { readonly kind: "dittoServer"; readonly name: string; readonly path: string };
+  | {
+      readonly kind: "dittoServer";
+      readonly name: string;
+      /** The share by name (spec.shares[].name of the DittoServer), or by path; neither: its first share. */
+      readonly share?: string;
+      readonly path?: string;
+    };
 
 /** The /data source; throws on a spec the CRD would have refused (none or several sources). */
 export function resolveDataSource(spec: MediaStackSpec): DataSource {
@@ -177,7 +183,12 @@ export function resolveDataSource(spec: MediaStackSpec): DataSource {
   }
   if (existingClaim !== undefined) return { kind: "existingClaim", claimName: existingClaim };
   const ref = dittoServerRef as NonNullable<typeof dittoServerRef>;
-  return { kind: "dittoServer", name: ref.name, path: ref.path ?? stackDefaults.dittoServerPath };
+  return {
+    kind: "dittoServer",
+    name: ref.name,
+    ...(ref.share !== undefined ? { share: ref.share } : {}),
+    ...(ref.path !== undefined ? { path: ref.path } : {}),
+  };
 }
 
 /** The claim mounted at /data: the user's existing claim, or the one the stack renders. */

@@ -293,6 +293,61 @@ test("deleting a stack: its Torrents go first, its qBittorrent stays until they 
   await waitGone(builtinResources.PersistentVolume, undefined, dataVolumeName(namespace, "arr"));
 });
 
+test("dittoServerRef.share picks the DittoServer's share by name; share and path together are refused", async (t) => {
+  const namespace = await createTestNamespace(t);
+  await assert.rejects(
+    api.create(
+      MediaStackResource,
+      qbittorrentStack(namespace, { dittoServerRef: { name: "library", share: "media", path: "/media" } }),
+    ),
+    /set share \(a name from the DittoServer's spec.shares\) or path, not both/,
+  );
+  await api.create(DittoServerResource, {
+    apiVersion: "dittofs.dittofs.com/v1alpha1",
+    kind: "DittoServer",
+    metadata: { name: "library", namespace },
+    spec: {
+      storage: { metadataSize: "1Gi" },
+      shares: [
+        { name: "media", path: "/media" },
+        { name: "backups", path: "/backups" },
+      ],
+    },
+  });
+  await createStack(
+    t,
+    qbittorrentStack(namespace, { dittoServerRef: { name: "library", share: "backups" } }),
+  );
+  // Ready and serving only the first share: the stack waits for the one it named, by its path.
+  await setDittoServerReady(namespace, true, ["/media"]);
+  await waitForCondition(
+    namespace,
+    "arr",
+    "StorageReady",
+    (c) => c.reason === "WaitingForDittoServer" && c.message.includes("does not serve /backups"),
+    "waiting for the named share",
+  );
+  await setDittoServerReady(namespace, true, ["/media", "/backups"]);
+  await api.create<V1Service>(builtinResources.Service, {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "library-file", namespace },
+    spec: { type: "ClusterIP", ports: [{ name: "nfs", port: 2049, targetPort: 12049, protocol: "TCP" }] },
+  });
+  const volume = await waitFor(
+    async () =>
+      (await exists(builtinResources.PersistentVolume, undefined, dataVolumeName(namespace, "arr")))
+        ? api.get<V1PersistentVolume>(
+            builtinResources.PersistentVolume,
+            undefined,
+            dataVolumeName(namespace, "arr"),
+          )
+        : undefined,
+    { what: "the stack's data volume", timeoutMs: 60_000 },
+  );
+  assert.equal(volume.spec?.nfs?.path, "/backups");
+});
+
 test("nfs → existingClaim → dittoServerRef: the Released NFS volume is replaced by the DittoServer one", async (t) => {
   const namespace = await createTestNamespace(t);
   await createStack(t, qbittorrentStack(namespace, { nfs: { server: "192.0.2.80", path: "/media" } }));

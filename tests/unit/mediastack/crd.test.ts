@@ -109,7 +109,8 @@ test("the CRD's defaults are the catalog's stackDefaults", () => {
     ...stackDefaults.nfsMountOptions,
   ]);
   assert.equal(at(spec, "storage", "data", "nfs", "capacity").default, stackDefaults.nfsCapacity);
-  assert.equal(at(spec, "storage", "data", "dittoServerRef", "path").default, stackDefaults.dittoServerPath);
+  // No default path: without share or path the stack mounts the DittoServer's first share.
+  assert.equal(at(spec, "storage", "data", "dittoServerRef", "path").default, undefined);
   assert.equal(at(spec, "storage", "data", "reclaimPolicy").default, stackDefaults.reclaimPolicy);
   assert.deepEqual(at(spec, "storage", "data", "reclaimPolicy").enum, ["Retain", "Delete"]);
   assert.equal(at(spec, "gateway", "scheme").default, stackDefaults.gatewayScheme);

@@ -42,7 +42,9 @@ test("a DittoServer's file Service as /data, by ClusterIP", () => {
     storage: { data: { dittoServerRef: { name: "library" }, reclaimPolicy: "Delete" } },
     apps: { jellyfin: { enabled: false } },
   });
-  assertStackGolden("ditto-server", stack, { dittoServerNfs: { clusterIP: "10.96.14.7", port: 2049 } });
+  assertStackGolden("ditto-server", stack, {
+    dittoServerNfs: { clusterIP: "10.96.14.7", port: 2049, path: "/export" },
+  });
 });
 
 test("the NetworkPolicy with custom gateway and monitoring namespaces", () => {

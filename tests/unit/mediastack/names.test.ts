@@ -48,7 +48,9 @@ test("every object a stack renders or keeps is listed by names.ts", () => {
         (entry) => `${entry.kind}/${entry.namespace ?? ""}/${entry.name}`,
       ),
     );
-    const render = renderWithDefaults(stack, { dittoServerNfs: { clusterIP: "10.96.0.9", port: 2049 } });
+    const render = renderWithDefaults(stack, {
+      dittoServerNfs: { clusterIP: "10.96.0.9", port: 2049, path: "/export" },
+    });
     const produced = [
       ...allObjects(render).map((o) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`),
       ...render.keep.map((ref) => `${ref.kind}/${namespace}/${ref.name}`),

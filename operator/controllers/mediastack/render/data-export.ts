@@ -4,10 +4,12 @@ import type { MediaStackSpec } from "../../../generated/mediastack.js";
 import { resolveDataSource } from "../stack-settings.js";
 import type { NfsExport } from "./nfs-persistent-volume.js";
 
-/** The DittoServer's NFS endpoint, read by the reconcile from its `<name>-file` Service. */
+/** The DittoServer's NFS endpoint, read by the reconcile from its `<name>-file` Service and its shares. */
 export interface DittoServerNfsEndpoint {
   readonly clusterIP: string;
   readonly port: number;
+  /** The export path of the share the stack mounts (dittoserver-endpoint.ts sharePathFor). */
+  readonly path: string;
 }
 
 /** Nominal size of a DittoServer-backed volume; fixed, because the claim's request cannot change. */
@@ -39,7 +41,7 @@ export function resolveNfsExport(
       if (!ditto) return undefined;
       return {
         server: ditto.clusterIP,
-        path: source.path,
+        path: ditto.path,
         mountOptions: dittoServerMountOptions(ditto.port),
         capacity: dittoServerVolumeCapacity,
       };
