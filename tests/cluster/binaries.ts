@@ -5,7 +5,7 @@ import { accessSync, constants, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { clusterVersions } from "./versions.js";
+import { clusterVersions, sourcePinnedTag } from "./versions.js";
 
 /** Absolute paths of every binary the test cluster and the tests run. */
 export interface ClusterBinaries {
@@ -109,6 +109,27 @@ export function requireRealNodeBinaries(binDir: string = clusterBinDir()): RealN
   if (missing.length > 0) {
     throw new Error(
       `real node binaries missing: ${missing.join(", ")} (build them with \`bash tests/cluster/build.sh --real-node\`)`,
+    );
+  }
+  return paths;
+}
+
+/** The monitoring exporters `build.sh --real-node` builds from their source pins (go/<name>/source.pin). */
+export interface ExporterBinaries {
+  readonly exportarr: string;
+  readonly qbittorrentExporter: string;
+}
+
+/** The exporters' binaries; throws one line naming the missing ones and the command that builds them. */
+export function requireExporterBinaries(binDir: string = clusterBinDir()): ExporterBinaries {
+  const paths = {
+    exportarr: join(binDir, `exportarr-${sourcePinnedTag("exportarr")}`),
+    qbittorrentExporter: join(binDir, `qbittorrent-exporter-${sourcePinnedTag("qbittorrent-exporter")}`),
+  };
+  const missing = missingExecutables(paths);
+  if (missing.length > 0) {
+    throw new Error(
+      `exporter binaries missing: ${missing.join(", ")} (build them with \`bash tests/cluster/build.sh --real-node\`)`,
     );
   }
   return paths;

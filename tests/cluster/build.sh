@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the local test cluster's binaries from the pinned Go wrapper modules in go/ into
 # a cache outside the repo (~/.cache/mediaplane/bin/<name>-<version>), skipping what is cached.
-# `build.sh --real-node` (or MEDIAPLANE_REAL_NODE=1) also builds kubelet, kube-proxy and CoreDNS.
+# `build.sh --real-node` (or MEDIAPLANE_REAL_NODE=1) also builds kubelet, kube-proxy, CoreDNS and the
+# exporters (exportarr, qbittorrent-exporter) from their tagged sources (go/<name>/source.pin).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,6 +45,42 @@ build() { # <name> <wrapper dir> <module path> <package> [ldflags]
   echo "built   $name $version in $((SECONDS - start))s"
 }
 
+# Reads one field of a source pin (go/<dir>/source.pin: `<field> <value>` lines).
+source_pin() { # <dir> <field>
+  awk -v f="$2" '$1 == f { print $2; exit }' "$here/go/$1/source.pin"
+}
+
+# Builds one command from a clone of its pinned tag, for modules the proxy cannot serve (the pin says why).
+# The clone is checked against the pinned commit; MEDIAPLANE_GIT_<NAME> (e.g. MEDIAPLANE_GIT_EXPORTARR)
+# names another origin, a local mirror say, for a machine without GitHub.
+build_from_source() { # <name> <dir> [ldflags]
+  local name=$1 dir=$2 ldflags=${3:-}
+  local tag commit pkg; tag=$(source_pin "$dir" tag) commit=$(source_pin "$dir" commit) pkg=$(source_pin "$dir" package)
+  local out="$bin_dir/$name-$tag"
+  if [[ -x "$out" ]]; then
+    echo "cached  $name $tag"
+    return
+  fi
+  local start=$SECONDS
+  local src="${MEDIAPLANE_SRC_DIR:-$HOME/.cache/mediaplane/src}/$name-$tag"
+  if [[ ! -d "$src" ]]; then
+    local origin_var; origin_var="MEDIAPLANE_GIT_$(tr 'a-z-' 'A-Z_' <<<"$name")"
+    local origin="${!origin_var:-$(source_pin "$dir" repository)}"
+    mkdir -p "$(dirname "$src")"
+    git -c advice.detachedHead=false clone -q --branch "$tag" "$origin" "$src.partial.$$"
+    local got; got=$(git -C "$src.partial.$$" rev-parse HEAD)
+    if [[ "$got" != "$commit" ]]; then
+      rm -rf "$src.partial.$$"
+      echo "build.sh: $name $tag from $origin is commit $got, the pin says $commit" >&2
+      exit 1
+    fi
+    mv "$src.partial.$$" "$src"
+  fi
+  (cd "$src" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "-s -w $ldflags" -o "$out.partial.$$" "$pkg")
+  mv -f "$out.partial.$$" "$out"
+  echo "built   $name $tag in $((SECONDS - start))s"
+}
+
 k8s=$(pinned_version kubernetes k8s.io/kubernetes)
 k8s_ldflags="-X k8s.io/component-base/version.gitVersion=$k8s -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(cut -d. -f2 <<<"$k8s") -X k8s.io/client-go/pkg/version.gitVersion=$k8s"
 
@@ -73,6 +110,9 @@ if [[ $real_node == 1 ]]; then
     mv -f "$bin_dir/pause-$pause_version.partial.$$" "$bin_dir/pause-$pause_version"
     echo "built   pause $pause_version"
   fi
+  # The monitoring sidecars' programs, for the test images the real node runs (tests/e2e-node/monitoring.test.ts).
+  build_from_source exportarr exportarr "-X main.version=$(source_pin exportarr tag)"
+  build_from_source qbittorrent-exporter qbittorrent-exporter "-X qbit-exp/app.version=$(source_pin qbittorrent-exporter tag)"
 fi
 
 # The Gateway API CRDs are YAML inside the module: download it and report where they are.

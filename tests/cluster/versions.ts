@@ -72,3 +72,11 @@ export function clusterVersions(): ClusterVersions {
   };
   return cached;
 }
+
+/** The tag a source pin (tests/cluster/go/<dir>/source.pin, for modules the proxy cannot serve) names. */
+export function sourcePinnedTag(dir: string): string {
+  const pinPath = `${wrapperModulesDir}${dir}/source.pin`;
+  const tag = /^tag\s+(\S+)$/m.exec(readFileSync(pinPath, "utf8"))?.[1];
+  if (tag === undefined) throw new Error(`${pinPath} names no tag`);
+  return tag;
+}

@@ -2,6 +2,7 @@
 // POSTs a Newznab indexer to the app's /api/v3/indexer/test at the baseUrl given, with the apiKey
 // given; the app calls back Prowlarr's own newznab endpoint (/{id}/api?t=caps) at prowlarrUrl.
 import { prowlarrSchemas } from "./arr-openapi-schemas.js";
+import { exporterReadRoutes } from "./exporter-reads.js";
 import {
   resolveInNetwork,
   startFakeServer,
@@ -147,6 +148,7 @@ export async function startProwlarrFake(options: ProwlarrFakeOptions): Promise<P
           ? { status: 200, body: capsXml, headers: { "Content-Type": "application/xml" } }
           : { status: 400, body: '<error code="202" description="No such function" />' },
     },
+    ...exporterReadRoutes("prowlarr", fakeVersions.prowlarr),
   ];
   const server = await startFakeServer(routes, {
     headers: { "X-Application-Version": fakeVersions.prowlarr },

@@ -17,6 +17,7 @@ import {
 } from "./fake-http.js";
 import { ProviderCollection, type StoredProvider, type ValidationFailure } from "./provider-collection.js";
 import { newznabIndexer, radarrDownloadClients, sonarrDownloadClients } from "./provider-definitions.js";
+import { exporterReadRoutes } from "./exporter-reads.js";
 import { asText, testQbittorrentConnection } from "./qbittorrent-login-test.js";
 import { testTransmissionConnection } from "./transmission-rpc-test.js";
 
@@ -276,6 +277,7 @@ export async function startArrFake(options: ArrFakeOptions): Promise<ArrFake> {
         return problems.length > 0 ? failures(problems) : { status: 200, body: {} };
       },
     },
+    ...exporterReadRoutes(options.app, fakeVersions[options.app]),
   ];
   const version = fakeVersions[options.app];
   const server = await startFakeServer(routes, {

@@ -37,3 +37,18 @@ export async function importImageOnNode(handle: RealNodeHandle, archive: string)
     archive,
   ]);
 }
+
+/** Gives an imported image a second reference in the node's containerd (`ctr images tag`). */
+export async function tagImageOnNode(handle: RealNodeHandle, source: string, target: string): Promise<void> {
+  await promisify(execFile)("ctr", [
+    "--address",
+    handle.containerdAddress,
+    "-n",
+    "k8s.io",
+    "images",
+    "tag",
+    "--force",
+    source,
+    target,
+  ]);
+}
