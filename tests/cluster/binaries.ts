@@ -120,6 +120,16 @@ export interface ExporterBinaries {
   readonly qbittorrentExporter: string;
 }
 
+/** Why the exporters' binaries are not there (one line), or undefined when both are built. */
+export function exporterBinariesMissing(binDir: string = clusterBinDir()): string | undefined {
+  try {
+    requireExporterBinaries(binDir);
+    return undefined;
+  } catch (error) {
+    return `${error instanceof Error ? error.message : String(error)}; their sources could not be fetched when build.sh ran (see its "skipped" line)`;
+  }
+}
+
 /** The exporters' binaries; throws one line naming the missing ones and the command that builds them. */
 export function requireExporterBinaries(binDir: string = clusterBinDir()): ExporterBinaries {
   const paths = {
