@@ -78,7 +78,8 @@ export async function startOperator(
       config.leaseNamespace,
       loginLedgerName(config.leaseName),
     ),
-    poller: { intervalMs: config.torrentPollIntervalMs },
+    // Every Torrent reconcile at once waiting on one write batch: it is sent then, not at the window's end.
+    poller: { intervalMs: config.torrentPollIntervalMs, writeFlushAt: config.torrentConcurrency },
     urlAliases: config.serviceUrlAliases,
     observer: new QbittorrentRequestMetrics(operator.metrics.registry),
   });

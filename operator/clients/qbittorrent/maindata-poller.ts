@@ -23,6 +23,8 @@ export interface MaindataPollerOptions {
   maxBackoffMs?: number;
   /** How long adds/deletes are collected before one request is sent. Default 200 ms. */
   writeWindowMs?: number;
+  /** A write batch this large is sent at once (the number of callers that can wait on it). */
+  writeFlushAt?: number;
   /** After "Ok.", how long an added torrent may take to show up before it counts as refused. Default 10 s. */
   addVerifyTimeoutMs?: number;
   logger?: QbittorrentLogger;
@@ -73,6 +75,7 @@ export class MaindataPoller {
     this.writer = new TorrentWriteBatcher({
       client: options.client,
       windowMs: options.writeWindowMs ?? 200,
+      ...(options.writeFlushAt !== undefined ? { flushAt: options.writeFlushAt } : {}),
       verifyTimeoutMs: options.addVerifyTimeoutMs ?? 10_000,
       logger: this.logger,
       afterWrite: () => {

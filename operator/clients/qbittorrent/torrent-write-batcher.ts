@@ -36,6 +36,12 @@ export interface TorrentWriteBatcherOptions {
   client: TorrentWriter;
   /** How long requests are collected before they are sent. */
   windowMs: number;
+  /**
+   * A batch this large is sent at once instead of at the window's end: when as many writes wait as
+   * callers can (the Torrent controller's concurrency), nobody else can join it, and waiting out the
+   * window only stalls them all (16 waves of 64 deletes lost 200 ms each for 1,000 Torrents).
+   */
+  flushAt?: number;
   /** After "Ok.", how long to wait for each accepted torrent to show up before calling it invalid. */
   verifyTimeoutMs: number;
   verifyIntervalMs?: number;
@@ -87,7 +93,7 @@ export class TorrentWriteBatcher {
     }
     return new Promise<TorrentAddOutcome>((resolve, reject) => {
       this.pendingAdds.push({ request, parsed, resolve, reject });
-      this.arm();
+      this.armOrFlush();
     });
   }
 
@@ -95,7 +101,7 @@ export class TorrentWriteBatcher {
   enqueueDelete(hash: string, deleteFiles: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pendingDeletes.push({ hash: hash.toLowerCase(), deleteFiles, resolve, reject });
-      this.arm();
+      this.armOrFlush();
     });
   }
 
@@ -121,7 +127,12 @@ export class TorrentWriteBatcher {
     return this.flushChain;
   }
 
-  private arm(): void {
+  private armOrFlush(): void {
+    const { flushAt } = this.options;
+    if (flushAt !== undefined && this.pendingAdds.length + this.pendingDeletes.length >= flushAt) {
+      void this.flush();
+      return;
+    }
     this.timer ??= setTimeout(() => void this.flush(), this.options.windowMs);
   }
 
