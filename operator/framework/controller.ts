@@ -79,6 +79,12 @@ export interface ControllerOptions<T extends KubernetesObject, O extends object 
   progressAfterMs?: number;
   /** Watch events for one object within this window (ms) coalesce into one run; default 100, 0 disables. */
   coalesceMs?: number;
+  /**
+   * At most one status write per object in this window (ms) when no condition's status or reason
+   * changed (only messages or other status fields: progress); the latest is written when the window
+   * ends. Off by default.
+   */
+  progressWriteIntervalMs?: number;
   retry?: { baseMs?: number; capMs?: number };
 }
 
@@ -104,6 +110,8 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
   readonly queue: WorkQueue;
   private readonly failures = new Map<string, number>();
   private readonly written = new Map<string, WrittenStatus>();
+  /** When this process last wrote each object's status (for progressWriteIntervalMs). */
+  private readonly lastWriteAt = new Map<string, number>();
   private readonly log: Logger;
 
   constructor(
@@ -148,6 +156,7 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
       if (type === "DELETED") {
         this.failures.delete(objectKey(object));
         this.written.delete(objectKey(object));
+        this.lastWriteAt.delete(objectKey(object));
         return;
       }
       if (type === "ADDED" || needsReconcile(object, previous, this.options.finalizer)) {
@@ -419,6 +428,12 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
       ...(observedGeneration === undefined ? {} : { observedGeneration }),
     };
     const key = objectKey(object);
+    const holdFor = this.progressHold(key, (object as WithStatus).status, desired, announce);
+    if (holdFor > 0) {
+      // Progress only: written with whatever is newest once the window ends.
+      this.queue.addAfter(key, holdFor);
+      return;
+    }
     try {
       const written = await patchStatusIfChanged(
         this.runtime.api,
@@ -426,7 +441,10 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
         object as WithStatus,
         desired,
       );
-      if (written) this.runtime.metrics.statusWrites.inc({ controller: this.options.name });
+      if (written) {
+        this.runtime.metrics.statusWrites.inc({ controller: this.options.name });
+        this.lastWriteAt.set(key, Date.now());
+      }
       // Later writes and runs compare against what the server now has, even before the cache sees it.
       (object as WithStatus).status = structuredClone(desired);
       this.written.set(key, { uid: object.metadata?.uid, status: structuredClone(desired) });
@@ -435,6 +453,13 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
       return;
     }
     if (announce) await this.announceTransitions(object, before, ctx.conditions, failure, finalizingEvent);
+  }
+
+  /** How long a progress-only write waits (ms), 0 when it is written now (see progressWriteIntervalMs). */
+  private progressHold(key: string, current: Status | undefined, desired: Status, announce: boolean): number {
+    const interval = this.options.progressWriteIntervalMs;
+    if (interval === undefined || !announce || !isProgressOnly(current, desired)) return 0;
+    return Math.max(0, (this.lastWriteAt.get(key) ?? 0) + interval - Date.now());
   }
 
   /**
@@ -513,6 +538,21 @@ function needsReconcile(
     JSON.stringify(a.annotations) !== JSON.stringify(b.annotations) ||
     JSON.stringify(a.ownerReferences) !== JSON.stringify(b.ownerReferences)
   );
+}
+
+/**
+ * The same conditions with the same status and reason, at the same observedGeneration: what differs
+ * is messages or other status fields, the run's progress rather than a new state.
+ */
+function isProgressOnly(current: Status | undefined, desired: Status): boolean {
+  if (current === undefined || current.observedGeneration !== desired.observedGeneration) return false;
+  const before = (current.conditions as Condition[] | undefined) ?? [];
+  const after = (desired.conditions as Condition[] | undefined) ?? [];
+  if (before.length !== after.length) return false;
+  return after.every((condition) => {
+    const then = findCondition(before, condition.type);
+    return then !== undefined && then.status === condition.status && then.reason === condition.reason;
+  });
 }
 
 function errorMessage(error: unknown): string {

@@ -95,5 +95,8 @@ export function mediaStackController(options: MediaStackControllerOptions): Cont
     // on two busy cores. Reconciling=True is written for runs that outlast this, not for that first
     // apply, which cost a third status write per stack (docs/benchmarks.md, MediaStack).
     progressAfterMs: 5_000,
+    // Apps coming up one by one and links getting wired change only messages and status.apps: written
+    // at most every 5 s, so a new stack takes two writes (first status, Ready), not one per app.
+    progressWriteIntervalMs: 5_000,
   };
 }

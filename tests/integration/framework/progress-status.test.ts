@@ -57,6 +57,40 @@ test("a quick run of a new generation writes status once", async (t) => {
   assert.equal(writes.count(), 1, "one status write: no separate Reconciling write");
 });
 
+test("progress-only writes (a message changes, no condition's status or reason) are held to one per window", async (t) => {
+  await installWidgetCrd(kubeConfig);
+  // A window longer than any burst below, on any machine: holding is by configuration, not by timing.
+  const running = widgetOperator(kubeConfig, { progressWriteIntervalMs: 20_000 });
+  await running.operator.start();
+  t.after(() => running.operator.stop());
+  const namespace = await createTestNamespace(t);
+  const widgets = widgetClient(kubeConfig, namespace);
+  const writes = await watchStatusWrites(namespace, "steps");
+  t.after(() => writes.stop());
+  await widgets.create("steps", { value: "v" });
+  await widgets.waitReady("steps", 1);
+  const afterReady = writes.count();
+  // Five label changes: each run changes only the Configured message (`progress N`).
+  for (let step = 1; step <= 5; step++) {
+    await widgets.patchLabels("steps", { progress: String(step) });
+    await waitFor(() => running.reconciles(`${namespace}/steps`) >= 1 + step, { what: `run ${step}` });
+  }
+  assert.ok(writes.count() - afterReady <= 1, `${writes.count() - afterReady} writes during the burst`);
+  // The newest message is written when the window ends.
+  const latest = await waitFor(
+    async () => {
+      const widget = await widgets.get("steps");
+      const conditions = (widget?.status?.conditions ?? []) as Array<{ type: string; message: string }>;
+      return conditions.find((c) => c.type === "Configured")?.message.endsWith("(progress 5)")
+        ? widget
+        : undefined;
+    },
+    { what: "the last progress message", timeoutMs: 60_000 },
+  );
+  assert.ok(latest);
+  assert.ok(writes.count() - afterReady <= 2, `${writes.count() - afterReady} writes in all`);
+});
+
 test("a slow run shows Reconciling=True while it runs and clears it after", async (t) => {
   await installWidgetCrd(kubeConfig);
   let seenReconciling = (): void => undefined;

@@ -81,6 +81,8 @@ export interface WidgetOperatorOptions {
   progressAfterMs?: number;
   /** Watch events for one object within this window coalesce (the framework's default 100 ms). */
   coalesceMs?: number;
+  /** The framework's progressWriteIntervalMs; the Configured message then carries the label `progress`. */
+  progressWriteIntervalMs?: number;
   /** Where the operator logs (silent by default). */
   log?: Logger;
   watchBackoff?: { baseMs?: number; capMs?: number };
@@ -135,6 +137,9 @@ export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOp
     resyncSeconds: options.resyncSeconds,
     ...(options.progressAfterMs === undefined ? {} : { progressAfterMs: options.progressAfterMs }),
     ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
+    ...(options.progressWriteIntervalMs === undefined
+      ? {}
+      : { progressWriteIntervalMs: options.progressWriteIntervalMs }),
     reconcile: async (ctx) => {
       reconciles.add(ctx);
       await options.beforeReconcile?.(ctx);
@@ -152,7 +157,10 @@ export function widgetOperator(kubeConfig: KubeConfig, options: WidgetOperatorOp
         type: "Configured",
         status: true,
         reason: "ChildApplied",
-        message: "child is in place",
+        message:
+          options.progressWriteIntervalMs === undefined
+            ? "child is in place"
+            : `child is in place (progress ${ctx.object.metadata?.labels?.["progress"] ?? "none"})`,
       });
       await ctx.event("Normal", "Configured", "child is in place");
       return done;
