@@ -85,6 +85,8 @@ export interface ControllerOptions<T extends KubernetesObject, O extends object 
    * ends. Off by default.
    */
   progressWriteIntervalMs?: number;
+  /** With progressWriteIntervalMs: only message changes of these condition types count as progress. */
+  progressConditionTypes?: readonly string[];
   retry?: { baseMs?: number; capMs?: number };
 }
 
@@ -458,7 +460,8 @@ export class Controller<T extends KubernetesObject, O extends object = object> {
   /** How long a progress-only write waits (ms), 0 when it is written now (see progressWriteIntervalMs). */
   private progressHold(key: string, current: Status | undefined, desired: Status, announce: boolean): number {
     const interval = this.options.progressWriteIntervalMs;
-    if (interval === undefined || !announce || !isProgressOnly(current, desired)) return 0;
+    if (interval === undefined || !announce) return 0;
+    if (!isProgressOnly(current, desired, this.options.progressConditionTypes)) return 0;
     return Math.max(0, (this.lastWriteAt.get(key) ?? 0) + interval - Date.now());
   }
 
@@ -542,16 +545,28 @@ function needsReconcile(
 
 /**
  * The same conditions with the same status and reason, at the same observedGeneration: what differs
- * is messages or other status fields, the run's progress rather than a new state.
+ * is messages (of `progressTypes`, when given) or other status fields, the run's progress rather than
+ * a new state.
  */
-function isProgressOnly(current: Status | undefined, desired: Status): boolean {
+function isProgressOnly(
+  current: Status | undefined,
+  desired: Status,
+  progressTypes: readonly string[] | undefined,
+): boolean {
   if (current === undefined || current.observedGeneration !== desired.observedGeneration) return false;
   const before = (current.conditions as Condition[] | undefined) ?? [];
   const after = (desired.conditions as Condition[] | undefined) ?? [];
   if (before.length !== after.length) return false;
   return after.every((condition) => {
     const then = findCondition(before, condition.type);
-    return then !== undefined && then.status === condition.status && then.reason === condition.reason;
+    if (then === undefined || then.status !== condition.status || then.reason !== condition.reason)
+      return false;
+    // A message that explains a wait (which Service, which share) is news, unless its type is progress.
+    return (
+      then.message === condition.message ||
+      progressTypes === undefined ||
+      progressTypes.includes(condition.type)
+    );
   });
 }
 

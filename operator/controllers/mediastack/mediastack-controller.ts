@@ -96,7 +96,10 @@ export function mediaStackController(options: MediaStackControllerOptions): Cont
     // apply, which cost a third status write per stack (docs/benchmarks.md, MediaStack).
     progressAfterMs: 5_000,
     // Apps coming up one by one and links getting wired change only messages and status.apps: written
-    // at most every 5 s, so a new stack takes two writes (first status, Ready), not one per app.
-    progressWriteIntervalMs: 5_000,
+    // at most every 30 s (a new stack's apps take about a minute on a busy cluster), so a new stack
+    // takes about two writes (first status, Ready), not one per app. States (status, reason) are never held.
+    progressWriteIntervalMs: 30_000,
+    // StorageReady's waits name what is missing (a share, a Service): those messages are written at once.
+    progressConditionTypes: ["AppsReady", "Wired"],
   };
 }
