@@ -136,9 +136,14 @@ export function appExternalUrl(app: ResolvedApp, routing: StackRouting): string 
   return `${routing.scheme}://${app.hostname}`;
 }
 
+/** The app's Service by its cluster DNS name, as the other apps reach it. */
+export function appServiceHost(stack: string, namespace: string, app: AppName): string {
+  return `${appObjectName(stack, app)}.${namespace}.svc.cluster.local`;
+}
+
 /** The app's in-cluster URL through its Service (whose port equals the container port). */
 export function appServiceUrl(stack: string, namespace: string, app: AppName): string {
-  return `http://${appObjectName(stack, app)}.${namespace}.svc.cluster.local:${appCatalog[app].port}`;
+  return `http://${appServiceHost(stack, namespace, app)}:${appCatalog[app].port}`;
 }
 
 /** What happens to the stack's /data PersistentVolume when it is no longer used (stackDefaults: Retain). */

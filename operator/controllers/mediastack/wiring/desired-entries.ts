@@ -3,8 +3,7 @@
 // directory, Bazarr's Sonarr/Radarr connections and Jellyfin libraries.
 import type { ProviderResource } from "../../../clients/servarr/api-types.js";
 import { appCatalog } from "../catalog.js";
-import { appObjectName } from "../names.js";
-import { appServiceUrl } from "../stack-settings.js";
+import { appServiceHost, appServiceUrl } from "../stack-settings.js";
 
 /** Every entry the operator owns is named with this prefix; entries of other names are the user's. */
 export const ownedNamePrefix = "mediaplane-";
@@ -77,54 +76,41 @@ export function prowlarrApplication(stack: StackAddress, app: ArrApp, apiKey: st
   };
 }
 
-/** Sonarr's or Radarr's download client: the stack's qBittorrent through its Service, the generated login. */
-export function qbittorrentDownloadClient(
-  stack: StackAddress,
-  app: ArrApp,
-  credentials: { readonly username: string; readonly password: string },
-): ProviderResource {
-  const media = arrMedia[app];
-  return {
+/** How Sonarr and Radarr know a downloader the stack runs: their implementation and its URL base. */
+const downloaderClients = {
+  qbittorrent: {
     name: ownedDownloadClientName,
     implementation: "QBittorrent",
     configContract: "QBittorrentSettings",
-    protocol: "torrent",
-    enable: true,
-    priority: 1,
-    removeCompletedDownloads: true,
-    removeFailedDownloads: true,
-    tags: [],
-    fields: [
-      {
-        name: "host",
-        value: `${appObjectName(stack.name, "qbittorrent")}.${stack.namespace}.svc.cluster.local`,
-      },
-      { name: "port", value: appCatalog.qbittorrent.port },
-      { name: "useSsl", value: false },
-      { name: "urlBase", value: "" },
-      { name: "username", value: credentials.username },
-      { name: "password", value: credentials.password },
-      { name: media.categoryField, value: media.category },
-    ],
-  };
-}
-
-/**
- * Sonarr's or Radarr's download client for the stack's Transmission, fields as their
- * TransmissionSettings define them (src/NzbDrone.Core/Download/Clients/Transmission/TransmissionSettings.cs:
- * host, port, useSsl, urlBase default "/transmission/", username, password, tvCategory/movieCategory;
- * the category becomes a subdirectory of Transmission's download-dir, TransmissionBase.GetDownloadDirectory).
- */
-export function transmissionDownloadClient(
-  stack: StackAddress,
-  app: ArrApp,
-  login: { readonly username: string; readonly password: string },
-): ProviderResource {
-  const media = arrMedia[app];
-  return {
+    urlBase: "",
+  },
+  /**
+   * TransmissionSettings (src/NzbDrone.Core/Download/Clients/Transmission/TransmissionSettings.cs):
+   * the same host, port, useSsl, urlBase (default "/transmission/"), username, password and
+   * tvCategory/movieCategory as qBittorrent's; the category becomes a subdirectory of Transmission's
+   * download-dir (TransmissionBase.GetDownloadDirectory).
+   */
+  transmission: {
     name: ownedTransmissionDownloadClientName,
     implementation: "Transmission",
     configContract: "TransmissionSettings",
+    urlBase: "/transmission/",
+  },
+} as const;
+
+/** Sonarr's or Radarr's download client: the stack's downloader through its Service, the generated login. */
+function downloadClient(
+  stack: StackAddress,
+  app: ArrApp,
+  downloader: keyof typeof downloaderClients,
+  login: { readonly username: string; readonly password: string },
+): ProviderResource {
+  const media = arrMedia[app];
+  const { name, implementation, configContract, urlBase } = downloaderClients[downloader];
+  return {
+    name,
+    implementation,
+    configContract,
     protocol: "torrent",
     enable: true,
     priority: 1,
@@ -132,18 +118,31 @@ export function transmissionDownloadClient(
     removeFailedDownloads: true,
     tags: [],
     fields: [
-      {
-        name: "host",
-        value: `${appObjectName(stack.name, "transmission")}.${stack.namespace}.svc.cluster.local`,
-      },
-      { name: "port", value: appCatalog.transmission.port },
+      { name: "host", value: appServiceHost(stack.name, stack.namespace, downloader) },
+      { name: "port", value: appCatalog[downloader].port },
       { name: "useSsl", value: false },
-      { name: "urlBase", value: "/transmission/" },
+      { name: "urlBase", value: urlBase },
       { name: "username", value: login.username },
       { name: "password", value: login.password },
       { name: media.categoryField, value: media.category },
     ],
   };
+}
+
+export function qbittorrentDownloadClient(
+  stack: StackAddress,
+  app: ArrApp,
+  credentials: { readonly username: string; readonly password: string },
+): ProviderResource {
+  return downloadClient(stack, app, "qbittorrent", credentials);
+}
+
+export function transmissionDownloadClient(
+  stack: StackAddress,
+  app: ArrApp,
+  login: { readonly username: string; readonly password: string },
+): ProviderResource {
+  return downloadClient(stack, app, "transmission", login);
 }
 
 /**
@@ -157,7 +156,7 @@ export function bazarrConnection(
   app: ArrApp,
   apiKey: string,
 ): { readonly visible: Readonly<Record<string, unknown>>; readonly form: Readonly<Record<string, string>> } {
-  const host = `${appObjectName(stack.name, app)}.${stack.namespace}.svc.cluster.local`;
+  const host = appServiceHost(stack.name, stack.namespace, app);
   const port = appCatalog[app].port;
   return {
     visible: { use: true, ip: host, port, base_url: "/", ssl: false },
