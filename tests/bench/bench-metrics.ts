@@ -1,5 +1,6 @@
 // Small readers for the benchmarks: counter totals from the operator's Prometheus registry,
 // process memory, and the shape every benchmark returns for the report.
+import { pathToFileURL } from "node:url";
 import type { Registry } from "prom-client";
 
 export interface BenchResult {
@@ -33,4 +34,21 @@ export function formatResults(results: readonly BenchResult[]): string {
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * Runs a benchmark file's `main` when that file is the script node was started with (not when
+ * run.ts imports it), exiting 1 with the stack on failure.
+ */
+export function runWhenMain(moduleUrl: string, main: () => Promise<void>): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? "").href) return;
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(
+        `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
 }

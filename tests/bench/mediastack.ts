@@ -4,7 +4,6 @@
 // BENCH_STACKS (50): stacks, one per namespace. BENCH_STEADY_SECONDS (30): the steady-state window.
 // Run alone: `npx tsx tests/bench/mediastack.ts`; `npm run bench` runs it too.
 import { setTimeout as sleep } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { loadConfig } from "../../operator/config/operator-config.js";
 import { KubeApi } from "../../operator/framework/kube-api.js";
@@ -12,7 +11,7 @@ import { builtinResources, type ResourceType } from "../../operator/framework/re
 import { MediaStackResource, type MediaStack } from "../../operator/generated/mediastack.js";
 import { startControlPlane } from "../cluster/control-plane.js";
 import { apiserverWrites, writesBetween } from "./apiserver-writes.js";
-import { formatResults, type BenchResult } from "./bench-metrics.js";
+import { formatResults, runWhenMain, type BenchResult } from "./bench-metrics.js";
 import { mediaStackFloor, renderNewStack } from "./mediastack-floor.js";
 import { freePort, operatorCounter } from "./operator-metrics.js";
 import { startBenchOperator } from "./operator-process.js";
@@ -171,14 +170,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(
-        `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

@@ -7,7 +7,6 @@
 // Run alone: `npx tsx tests/bench/mixed-memory.ts`; `npm run bench` runs it too.
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import type { KubeConfig, V1PersistentVolume } from "@kubernetes/client-node";
 import { KubeApi } from "../../operator/framework/kube-api.js";
 import { builtinResources } from "../../operator/framework/resource.js";
@@ -16,7 +15,7 @@ import { MediaStackResource } from "../../operator/generated/mediastack.js";
 import { TorrentResource, type Torrent } from "../../operator/generated/torrent.js";
 import { startControlPlane } from "../cluster/control-plane.js";
 import { startQbittorrent, type QbittorrentInstance } from "../cluster/qbittorrent.js";
-import { formatResults, type BenchResult } from "./bench-metrics.js";
+import { formatResults, runWhenMain, type BenchResult } from "./bench-metrics.js";
 import { readyStacks } from "./mediastack.js";
 import { startBenchOperator } from "./operator-process.js";
 import {
@@ -207,14 +206,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(
-        `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

@@ -9,12 +9,11 @@ import {
   type KubeConfig,
 } from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
-import { pathToFileURL } from "node:url";
 import { QbittorrentClient } from "../../operator/clients/qbittorrent/client.js";
 import { startControlPlane } from "../cluster/control-plane.js";
 import { startQbittorrent, type QbittorrentInstance } from "../cluster/qbittorrent.js";
 import { apiserverWrites, writesBetween } from "./apiserver-writes.js";
-import { formatResults, type BenchResult } from "./bench-metrics.js";
+import { formatResults, runWhenMain, type BenchResult } from "./bench-metrics.js";
 import { startCountingProxy } from "./counting-proxy.js";
 import { startBenchOperator } from "./operator-process.js";
 
@@ -321,14 +320,4 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${formatResults(results)}\n`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(
-        `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);
